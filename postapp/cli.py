@@ -1,0 +1,130 @@
+"""``postapp [--db PATH] [--lang nl|en] [COMMAND ...]``: without a command it opens the window.
+
+Expected failures (``PostAppError``) print one translated line and exit 1; a bug prints one line
+pointing at the log file, which holds the traceback, and exits 70. Nothing heavy is imported before
+the command is known, so opening the window stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from postapp.errors import PostAppError
+from postapp.i18n import LANGUAGES, _, format_number, set_language
+
+EXIT_ERROR = 1
+EXIT_BUG = 70
+log = logging.getLogger("postapp")
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def default_language() -> str:
+    for var in ("POSTAPP_LANG", "LANGUAGE", "LC_ALL", "LANG"):
+        value = os.environ.get(var, "")
+        if value[:2] in LANGUAGES:
+            return value[:2]
+    return "en"
+
+
+def db_path(args: argparse.Namespace) -> Path:
+    if args.db:
+        return Path(args.db)
+    from postapp.paths import default_db_path
+
+    return default_db_path()
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from postapp import demo
+    from postapp.store import open_store
+
+    store = open_store(db_path(args))
+    try:
+        with store.session() as session:
+            if args.if_empty and not demo.is_empty(session):
+                print(_("The data file already holds data; no demo data added."))
+                return 0
+            result = demo.fill(session, args.persons, seed=args.seed)
+    finally:
+        store.close()
+    print(_("Demo post created in {path}: {orgs} organisations, {persons} persons, {acts} activities.").format(
+        path=store.path, orgs=format_number(result.organisations), persons=format_number(result.persons),
+        acts=format_number(result.activities)))
+    return 0
+
+
+def cmd_window(args: argparse.Namespace) -> int:
+    from postapp.ui.app import run
+
+    return run(db_path(args) if args.db else None, language=args.lang)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="postapp",
+        description=_("PostApp IMVO: the post's IMVO work, offline. Without a command the window opens."),
+    )
+    parser.add_argument("--db", metavar="PATH", help=_("the data file to use (default: in your user data folder)"))
+    parser.add_argument("--lang", choices=sorted(LANGUAGES), help=_("language of messages (nl or en)"))
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", title=_("commands"))
+    demo = commands.add_parser("demo", help=_("fill an empty data file with a realistic demo post"))
+    demo.add_argument("--persons", type=int, default=2000, metavar="N",
+                      help=_("number of persons (up to 100,000); organisations and activities scale with it"))
+    demo.add_argument("--seed", type=int, default=2026, help=_("random seed, for repeatable data"))
+    demo.add_argument("--if-empty", action="store_true", help=_("do nothing when the data file already has data"))
+    demo.set_defaults(func=cmd_demo)
+    parser.set_defaults(func=cmd_window)
+    return parser
+
+
+def _log_file() -> Path | None:
+    try:
+        from platformdirs import user_log_path
+
+        from postapp.paths import APP_AUTHOR, APP_NAME
+
+        folder = user_log_path(APP_NAME, APP_AUTHOR, ensure_exists=True)
+        return folder / "postapp.log"
+    except OSError:
+        return None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # Language first, so --help and argparse's own errors speak it too.
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument("--lang", choices=sorted(LANGUAGES))
+    known, _rest = pre.parse_known_args(argv)
+    set_language(known.lang or default_language())
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    args.lang = known.lang
+    func: Command = args.func
+    try:
+        return func(args)
+    except PostAppError as exc:
+        print(f"postapp: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print(_("postapp: interrupted; nothing half-written was kept."), file=sys.stderr)
+        return EXIT_ERROR
+    except Exception as exc:
+        from postapp.store.errors import translate_db_error
+
+        known_error = translate_db_error(exc)
+        if known_error is not None:
+            print(f"postapp: {known_error}", file=sys.stderr)
+            return EXIT_ERROR
+        log_file = _log_file()
+        if log_file is not None:
+            logging.basicConfig(filename=log_file, level=logging.ERROR)
+            log.exception("unexpected error")
+        print(_("postapp: unexpected error ({kind}: {message}); details in {log}").format(
+            kind=type(exc).__name__, message=str(exc)[:200], log=log_file), file=sys.stderr)
+        return EXIT_BUG

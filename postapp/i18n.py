@@ -1,0 +1,143 @@
+"""Translations and locale formatting for everything the user reads.
+
+``_`` and ``ngettext`` look up the catalog chosen at start (``set_language``), so modules can bind them
+at import time and still speak the user's language. Catalogs are compiled ``.mo`` files; when a
+checkout has only the ``.po`` sources (no ``make`` run yet), Babel reads those directly so the app never
+falls back to English silently. Dates, numbers and money go through Babel with the same locale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gettext as _gettext
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from postapp.paths import translations_dir
+
+if TYPE_CHECKING:
+    from babel.support import Translations
+
+DOMAIN = "messages"
+LANGUAGES: dict[str, str] = {"nl": "Nederlands", "en": "English"}
+DEFAULT_LANGUAGE = "nl"
+
+_current: _gettext.NullTranslations = _gettext.NullTranslations()
+_language = "en"
+
+
+def _load(language: str) -> _gettext.NullTranslations:
+    folder = translations_dir() / language / "LC_MESSAGES"
+    mo = folder / f"{DOMAIN}.mo"
+    po = folder / f"{DOMAIN}.po"
+    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
+        with mo.open("rb") as fh:
+            return _gettext.GNUTranslations(fh)
+    if po.exists():
+        return _translations_from_po(po, language)
+    return _gettext.NullTranslations()
+
+
+def _translations_from_po(po_path: object, language: str) -> Translations:
+    from io import BytesIO
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    from babel.support import Translations
+
+    with open(str(po_path), "rb") as fh:
+        catalog = read_po(fh, locale=language)
+    buf = BytesIO()
+    write_mo(buf, catalog)
+    buf.seek(0)
+    return Translations(buf, domain=DOMAIN)
+
+
+def set_language(language: str) -> None:
+    """Switch the catalog used by ``_``; unknown languages fall back to English source text."""
+    global _current, _language
+    if language not in LANGUAGES:
+        language = "en"
+    _language = language
+    _current = _load(language)
+
+
+def language() -> str:
+    return _language
+
+
+def _(message: str) -> str:
+    return _current.gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _current.ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Marks a string for extraction where it is defined; ``_`` translates it where it is shown."""
+    return message
+
+
+def _babel_locale() -> str:
+    return {"nl": "nl_NL", "en": "en_GB"}.get(_language, _language)
+
+
+def format_date(value: dt.date | None, fmt: str = "medium") -> str:
+    if value is None:
+        return ""
+    from babel.dates import format_date as babel_format_date
+
+    return babel_format_date(value, format=fmt, locale=_babel_locale())
+
+
+def format_datetime(value: dt.datetime | None, fmt: str = "medium") -> str:
+    if value is None:
+        return ""
+    from babel.dates import format_datetime as babel_format_datetime
+
+    return babel_format_datetime(value, format=fmt, locale=_babel_locale())
+
+
+def format_number(value: int | float | Decimal | None) -> str:
+    if value is None:
+        return ""
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, locale=_babel_locale())
+
+
+def format_money(value: int | float | Decimal | None, currency: str = "EUR") -> str:
+    if value is None:
+        return ""
+    from babel.numbers import format_currency
+
+    return format_currency(value, currency, locale=_babel_locale(), format_type="standard",
+                           currency_digits=False, decimal_quantization=False)
+
+
+def parse_date(text: str) -> dt.date:
+    """Reads a date typed by the user: ISO (2026-11-24) or the locale's short form (24-11-2026)."""
+    from babel.dates import parse_date as babel_parse_date
+
+    text = text.strip()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        return babel_parse_date(text, locale=_babel_locale())
+    except (ValueError, IndexError) as exc:
+        raise ValueError(text) from exc
+
+
+def parse_decimal(text: str) -> Decimal:
+    """Reads an amount typed by the user in the locale's notation (40.000.000 or 40,000,000)."""
+    from babel.numbers import NumberFormatError
+    from babel.numbers import parse_decimal as babel_parse_decimal
+
+    cleaned = text.strip().replace("€", "").replace("EUR", "").replace(" ", "").replace("\u00a0", "")
+    try:
+        return babel_parse_decimal(cleaned, locale=_babel_locale(), strict=True)
+    except NumberFormatError as exc:
+        raise ValueError(text) from exc

@@ -1,0 +1,133 @@
+"""Recording the post's activities under a core task, and the counts each workspace shows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from postapp.domain import Activity, ActivityKind, CoreTask, FollowUp, Organisation, Person
+from postapp.domain.base import utcnow
+from postapp.errors import NotFoundError
+from postapp.i18n import _
+from postapp.services.validation import Checker
+
+
+@dataclass
+class FollowUpData:
+    description: str = ""
+    owner: str = ""
+    due_date: str | dt.date | None = None
+    done: bool = False
+
+
+@dataclass
+class ActivityData:
+    core_task: str | CoreTask = CoreTask.EXPERTISE
+    kind: str | ActivityKind = ActivityKind.MEETING
+    title: str = ""
+    date: str | dt.date | None = None
+    notes: str = ""
+    outcome: str = ""
+    person_ids: list[uuid.UUID] = field(default_factory=list)
+    organisation_ids: list[uuid.UUID] = field(default_factory=list)
+    follow_ups: list[FollowUpData] = field(default_factory=list)
+
+
+def _apply(session: Session, activity: Activity, data: ActivityData, post_code: str) -> None:
+    check = Checker()
+    try:
+        task = CoreTask(data.core_task)
+    except ValueError:
+        check.fail("core_task", _("Choose one of the five core tasks."))
+        task = CoreTask.EXPERTISE
+    try:
+        kind = ActivityKind(data.kind)
+    except ValueError:
+        check.fail("kind", _("Choose the kind of activity."))
+        kind = ActivityKind.MEETING
+    title = check.required("title", data.title, _("Title"), 300)
+    date = check.date("date", data.date, _("Date"))
+    notes = check.notes("notes", data.notes, _("Notes"))
+    outcome = check.notes("outcome", data.outcome, _("Outcome"))
+    persons = [p for p in (session.get(Person, i) for i in data.person_ids) if p and not p.is_deleted]
+    orgs = [o for o in (session.get(Organisation, i) for i in data.organisation_ids) if o and not o.is_deleted]
+    follow_ups = []
+    for item in data.follow_ups:
+        description = check.required("follow_ups", item.description, _("Follow-up"), 2000)
+        due = check.date("follow_ups", item.due_date, _("Due date"), required=False)
+        owner = check.text("follow_ups", item.owner, _("Owner"), 200)
+        follow_ups.append(FollowUp(description=description, owner=owner, due_date=due, done=item.done,
+                                   post_code=post_code))
+    check.done()
+    assert date is not None
+    activity.core_task, activity.kind, activity.title, activity.date = task, kind, title, date
+    activity.notes, activity.outcome = notes, outcome
+    activity.persons, activity.organisations = persons, orgs
+    activity.follow_ups = follow_ups
+
+
+def create_activity(session: Session, data: ActivityData, post_code: str = "") -> Activity:
+    activity = Activity(post_code=post_code)
+    _apply(session, activity, data, post_code)
+    session.add(activity)
+    session.flush()
+    return activity
+
+
+def get_activity(session: Session, activity_id: uuid.UUID) -> Activity:
+    activity = session.get(Activity, activity_id)
+    if activity is None or activity.is_deleted:
+        raise NotFoundError(_("This activity no longer exists."))
+    return activity
+
+
+def update_activity(session: Session, activity_id: uuid.UUID, data: ActivityData) -> Activity:
+    activity = get_activity(session, activity_id)
+    _apply(session, activity, data, activity.post_code)
+    session.flush()
+    return activity
+
+
+def delete_activity(session: Session, activity_id: uuid.UUID) -> None:
+    get_activity(session, activity_id).deleted_at = utcnow()
+    session.flush()
+
+
+class ActivityRow(NamedTuple):
+    id: uuid.UUID
+    date: dt.date
+    kind: ActivityKind
+    title: str
+    outcome: str
+
+
+def activity_rows(session: Session, task: CoreTask, offset: int = 0, limit: int = 200) -> list[ActivityRow]:
+    """Newest first, the page the task workspace's lazy list asks for."""
+    stmt = (
+        select(Activity.id, Activity.date, Activity.kind, Activity.title, Activity.outcome)
+        .where(Activity.core_task == task, Activity.deleted_at.is_(None))
+        .order_by(Activity.date.desc(), Activity.id)
+        .offset(offset)
+        .limit(limit)
+    )
+    return [ActivityRow(*r) for r in session.execute(stmt)]
+
+
+def counts_by_kind(session: Session, task: CoreTask) -> Counter[ActivityKind]:
+    stmt = (
+        select(Activity.kind, func.count())
+        .where(Activity.core_task == task, Activity.deleted_at.is_(None))
+        .group_by(Activity.kind)
+    )
+    return Counter({kind: n for kind, n in session.execute(stmt)})
+
+
+def counts_by_task(session: Session) -> Counter[CoreTask]:
+    stmt = select(Activity.core_task, func.count()).where(Activity.deleted_at.is_(None)).group_by(Activity.core_task)
+    return Counter({task: n for task, n in session.execute(stmt)})

@@ -1,0 +1,207 @@
+"""Creating, editing and (softly) deleting the post's organisations and persons.
+
+Deletion is soft (``deleted_at``) so a deletion can later travel to HQ as a change and can be undone
+from a backup; soft-deleted records disappear from lists and search.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from postapp.domain import Organisation, OrganisationKind, Person, SectorAgreement, Tag
+from postapp.domain.base import utcnow
+from postapp.errors import NotFoundError
+from postapp.i18n import _
+from postapp.services.validation import Checker
+
+
+@dataclass
+class PersonData:
+    """What a person form (or an import row) holds, as typed."""
+
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+    role: str = ""
+    organisation_id: uuid.UUID | None = None
+    notes: str = ""
+    sensitive: bool = False
+    tags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class OrganisationData:
+    name: str = ""
+    kind: str | OrganisationKind = OrganisationKind.COMPANY
+    sector: str = ""
+    country: str = ""
+    employees: str | int | None = None
+    turnover_eur: str | int | Decimal | None = None
+    assets_eur: str | int | Decimal | None = None
+    dutch_affiliated: bool = False
+    website: str = ""
+    notes: str = ""
+    agreements: list[str] = field(default_factory=list)
+
+
+def _tags(session: Session, names: list[str], post_code: str) -> list[Tag]:
+    wanted = sorted({n.strip() for n in names if n.strip()}, key=str.casefold)
+    if not wanted:
+        return []
+    existing = {t.name: t for t in session.scalars(select(Tag).where(Tag.name.in_(wanted)))}
+    tags = []
+    for name in wanted:
+        tag = existing.get(name)
+        if tag is None:
+            tag = Tag(name=name, post_code=post_code)
+            session.add(tag)
+        tags.append(tag)
+    return tags
+
+
+def _apply_person(session: Session, person: Person, data: PersonData, post_code: str) -> None:
+    check = Checker()
+    name = check.required("name", data.name, _("Name"), 200)
+    email = check.email("email", data.email)
+    phone = check.text("phone", data.phone, _("Phone"), 60)
+    role = check.text("role", data.role, _("Role"), 200)
+    notes = check.notes("notes", data.notes, _("Notes"))
+    for tag in data.tags:
+        check.text("tags", tag, _("Tag"), 80)
+    if data.organisation_id is not None:
+        org = session.get(Organisation, data.organisation_id)
+        if org is None or org.is_deleted:
+            check.fail("organisation", _("The chosen organisation no longer exists."))
+    check.done()
+    person.name, person.email, person.phone, person.role, person.notes = name, email, phone, role, notes
+    person.organisation_id = data.organisation_id
+    person.sensitive = data.sensitive
+    person.tags = _tags(session, data.tags, post_code)
+
+
+def create_person(session: Session, data: PersonData, post_code: str = "") -> Person:
+    person = Person(post_code=post_code)
+    _apply_person(session, person, data, post_code)
+    session.add(person)
+    session.flush()
+    return person
+
+
+def get_person(session: Session, person_id: uuid.UUID) -> Person:
+    person = session.get(Person, person_id)
+    if person is None or person.is_deleted:
+        raise NotFoundError(_("This person no longer exists."))
+    return person
+
+
+def update_person(session: Session, person_id: uuid.UUID, data: PersonData) -> Person:
+    person = get_person(session, person_id)
+    _apply_person(session, person, data, person.post_code)
+    session.flush()
+    return person
+
+
+def delete_person(session: Session, person_id: uuid.UUID) -> None:
+    get_person(session, person_id).deleted_at = utcnow()
+    session.flush()
+
+
+def person_data(person: Person) -> PersonData:
+    """The editable view of a stored person, to fill a form."""
+    return PersonData(
+        name=person.name, email=person.email, phone=person.phone, role=person.role,
+        organisation_id=person.organisation_id, notes=person.notes, sensitive=person.sensitive,
+        tags=[t.name for t in person.tags],
+    )
+
+
+def _kind(check: Checker, value: str | OrganisationKind) -> OrganisationKind:
+    try:
+        return OrganisationKind(value)
+    except ValueError:
+        check.fail("kind", _("Choose the kind of organisation."))
+        return OrganisationKind.COMPANY
+
+
+def _agreements(session: Session, names: list[str], post_code: str) -> list[SectorAgreement]:
+    wanted = sorted({n.strip() for n in names if n.strip()})
+    existing = {a.name: a for a in session.scalars(select(SectorAgreement).where(SectorAgreement.name.in_(wanted)))}
+    result = []
+    for name in wanted:
+        agreement = existing.get(name) or SectorAgreement(name=name, post_code=post_code)
+        session.add(agreement)
+        result.append(agreement)
+    return result
+
+
+def _apply_organisation(session: Session, org: Organisation, data: OrganisationData, post_code: str) -> None:
+    check = Checker()
+    org.name = check.required("name", data.name, _("Name"), 300)
+    org.kind = _kind(check, data.kind)
+    org.sector = check.text("sector", data.sector, _("Sector"), 120)
+    org.country = check.country("country", data.country)
+    org.employees = check.integer("employees", data.employees, _("Employees"))
+    org.turnover_eur = check.amount("turnover_eur", data.turnover_eur, _("Turnover"))
+    org.assets_eur = check.amount("assets_eur", data.assets_eur, _("Assets"))
+    org.website = check.text("website", data.website, _("Website"), 300)
+    org.notes = check.notes("notes", data.notes, _("Notes"))
+    for name in data.agreements:
+        check.text("agreements", name, _("Sector agreement"), 200)
+    check.done()
+    org.dutch_affiliated = data.dutch_affiliated
+    org.agreements = _agreements(session, data.agreements, post_code)
+
+
+def create_organisation(session: Session, data: OrganisationData, post_code: str = "") -> Organisation:
+    org = Organisation(post_code=post_code)
+    # Validate before adding so a rejected form leaves nothing pending in the session.
+    _apply_organisation(session, org, data, post_code)
+    session.add(org)
+    session.flush()
+    return org
+
+
+def get_organisation(session: Session, org_id: uuid.UUID) -> Organisation:
+    org = session.get(Organisation, org_id)
+    if org is None or org.is_deleted:
+        raise NotFoundError(_("This organisation no longer exists."))
+    return org
+
+
+def update_organisation(session: Session, org_id: uuid.UUID, data: OrganisationData) -> Organisation:
+    org = get_organisation(session, org_id)
+    _apply_organisation(session, org, data, org.post_code)
+    session.flush()
+    return org
+
+
+def delete_organisation(session: Session, org_id: uuid.UUID) -> None:
+    """Soft-deletes the organisation; its persons stay, without an organisation."""
+    org = get_organisation(session, org_id)
+    org.deleted_at = utcnow()
+    for person in session.scalars(select(Person).where(Person.organisation_id == org_id)):
+        person.organisation_id = None
+    session.flush()
+
+
+def organisation_data(org: Organisation) -> OrganisationData:
+    return OrganisationData(
+        name=org.name, kind=org.kind, sector=org.sector, country=org.country, employees=org.employees,
+        turnover_eur=org.turnover_eur, assets_eur=org.assets_eur, dutch_affiliated=org.dutch_affiliated,
+        website=org.website, notes=org.notes, agreements=[a.name for a in org.agreements],
+    )
+
+
+def organisation_choices(session: Session) -> list[tuple[uuid.UUID, str]]:
+    """(id, name) of every live organisation, for a picker."""
+    rows = session.execute(
+        select(Organisation.id, Organisation.name)
+        .where(Organisation.deleted_at.is_(None))
+        .order_by(Organisation.name.collate("NOCASE"))
+    )
+    return [(r[0], r[1]) for r in rows]

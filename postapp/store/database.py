@@ -1,0 +1,146 @@
+"""Opening the store: checks the file, applies pending migrations after a backup, sets the pragmas.
+
+The schema version is read with plain ``sqlite3`` first: when the store is already current (every
+start but the first after an upgrade) Alembic is never imported, which keeps start-up fast.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from postapp.i18n import _
+from postapp.store.backup import backup_database
+from postapp.store.errors import StoreError, translate_db_error
+
+# The newest migration this build knows; a test checks it equals Alembic's head.
+SCHEMA_HEAD = "0002_contact_search"
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+
+
+def _set_pragmas(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+    # Let SQLAlchemy, not the driver, decide where transactions begin (see ``_begin``), so that DDL in
+    # migrations is transactional and a failed unit of work leaves nothing half-written.
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    try:
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA synchronous = NORMAL")
+    finally:
+        cur.close()
+
+
+def _begin(conn: Connection) -> None:
+    conn.exec_driver_sql("BEGIN")
+
+
+def make_engine(path: Path, *, read_only: bool = False) -> Engine:
+    url = f"sqlite+pysqlite:///file:{path}?mode=ro&uri=true" if read_only else f"sqlite+pysqlite:///{path}"
+    engine = create_engine(url, connect_args={"check_same_thread": False})
+    event.listen(engine, "connect", _set_pragmas)
+    event.listen(engine, "begin", _begin)
+    return engine
+
+
+def check_file(path: Path) -> None:
+    """Refuses a file that exists but is not SQLite before SQLite gets a chance to misread it."""
+    if path.is_dir():
+        raise StoreError(_("The chosen data file is a folder: {path}").format(path=path))
+    if path.exists() and path.stat().st_size > 0:
+        with path.open("rb") as fh:
+            if fh.read(16) != SQLITE_HEADER:
+                raise StoreError(_("This file is not a PostApp data file (it is not an SQLite database)."))
+
+
+def current_revision(path: Path) -> str | None:
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):
+            return None
+        raise
+    finally:
+        con.close()
+    return str(row[0]) if row else None
+
+
+@dataclass
+class Store:
+    """An open data file: the engine and a session factory bound to it."""
+
+    path: Path
+    engine: Engine
+    backups_made: list[Path] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One unit of work: committed when the block ends, rolled back entirely on any error."""
+        session = self._sessions()
+        try:
+            yield session
+            session.commit()
+        except BaseException as exc:
+            session.rollback()
+            known = translate_db_error(exc)
+            if known is not None and known is not exc:
+                raise known from exc
+            raise
+        finally:
+            session.close()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_store(path: Path | str, *, migrate: bool = True) -> Store:
+    """Opens (creating if needed) the store at ``path`` and brings its schema up to date.
+
+    A store made by a newer app is refused rather than touched; a store that needs migrating is backed
+    up first, so a failed upgrade can always be undone from ``backups/``.
+    """
+    path = Path(path).expanduser().resolve()
+    check_file(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        revision = current_revision(path)
+        if migrate and revision != SCHEMA_HEAD:
+            from postapp.store import migrate as migrations
+
+            if revision is not None and not migrations.is_known_revision(revision):
+                raise StoreError(
+                    _("This data file was made by a newer version of PostApp (schema {revision}). "
+                      "Install the newer version to open it.").format(revision=revision)
+                )
+            backups = [backup_database(path, f"before-{SCHEMA_HEAD}")] if revision is not None else []
+            engine = make_engine(path)
+            migrations.upgrade(engine)
+            return Store(path, engine, backups)
+        engine = make_engine(path)
+        with engine.connect():
+            pass
+        return Store(path, engine)
+    except StoreError:
+        raise
+    except (sqlite3.Error, OSError, Exception) as exc:
+        known = translate_db_error(exc)
+        if known is not None:
+            raise known from exc
+        if isinstance(exc, OSError):
+            raise StoreError(_("The data file cannot be opened: {reason}").format(reason=exc.strerror)) from exc
+        raise

@@ -1,0 +1,19 @@
+"""Alembic environment: always run from code with a connection handed over in ``config.attributes``."""
+
+from alembic import context
+
+from postapp.domain import Base
+
+config = context.config
+connection = config.attributes.get("connection")
+if connection is None:  # pragma: no cover - the app never runs Alembic from the command line
+    raise RuntimeError("Run migrations through postapp.store.migrate")
+
+context.configure(
+    connection=connection,
+    target_metadata=Base.metadata,
+    render_as_batch=True,
+    compare_type=True,
+)
+with context.begin_transaction():
+    context.run_migrations()

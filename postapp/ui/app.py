@@ -1,0 +1,35 @@
+"""Starting the window: one ``QApplication``, the chosen language, the main window."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from postapp.i18n import set_language
+from postapp.ui.main_window import MainWindow
+from postapp.ui.settings import APPLICATION, ORGANISATION, Preferences
+
+
+def application() -> QApplication:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(sys.argv[:1])
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APPLICATION)
+    return app
+
+
+def build_window(db_path: Path | None, language: str | None = None) -> MainWindow:
+    application()
+    prefs = Preferences()
+    set_language(language or prefs.language)
+    return MainWindow(prefs, db_path)
+
+
+def run(db_path: Path | None, language: str | None = None) -> int:
+    app = application()
+    window = build_window(db_path, language)
+    window.show()
+    return app.exec()

@@ -1,0 +1,193 @@
+"""Contacts: organisations and persons, searched as you type, each with its detail form.
+
+The lists are lazy (``LazyTableModel``): only the first page is read when the workspace opens or the
+search changes, and more pages as the user scrolls.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QItemSelection, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from postapp.domain import OrganisationKind
+from postapp.i18n import _, format_number, ngettext
+from postapp.services import search
+from postapp.ui.lazy_model import LazyTableModel, configure_table
+from postapp.ui.messages import guarded
+from postapp.ui.organisation_form import OrganisationForm
+from postapp.ui.person_form import PersonForm
+from postapp.ui.record_form import RecordForm
+
+if TYPE_CHECKING:
+    from postapp.store import Store
+
+SEARCH_DELAY_MS = 150
+
+
+def _kind_label(value: str) -> str:
+    try:
+        return _(OrganisationKind(value).label)
+    except ValueError:
+        return value
+
+
+class ContactList(QWidget):
+    """One list (persons or organisations) beside its form."""
+
+    def __init__(self, model: LazyTableModel, form: RecordForm, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model, self.form = model, form
+        self.table = QTableView()
+        self.table.setModel(model)
+        configure_table(self.table, stretch_column=0)
+        self.table.selectionModel().selectionChanged.connect(self._selected)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.table)
+        splitter.addWidget(form)
+        splitter.setSizes([560, 440])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+
+    def _selected(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        rows = selected.indexes()
+        if rows:
+            record_id = self.model.row_id(rows[0].row())
+            if record_id is not None:
+                self.form.load(record_id)
+
+    def select(self, record_id: uuid.UUID) -> None:
+        row = self.model.row_of(record_id)
+        if row >= 0:
+            self.table.selectRow(row)
+
+
+class ContactsWorkspace(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("workspace_contacts")
+        self.setAccessibleName(_("Contacts"))
+        self.store: Store | None = None
+
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText(_("Search names, e-mail, organisations and tags…"))
+        self.search.setAccessibleName(_("Search contacts"))
+        self.search.setClearButtonEnabled(True)
+        self.count = QLabel()
+        self.count.setObjectName("contactCount")
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.run_search)
+        self.search.textChanged.connect(lambda _text: self._search_timer.start())
+
+        self.persons = LazyTableModel(
+            [_("Name"), _("Organisation"), _("E-mail"), _("Role")],
+            [lambda r: r[1], lambda r: r[3], lambda r: r[2], lambda r: r[4]], self)
+        self.organisations = LazyTableModel(
+            [_("Name"), _("Kind"), _("Sector"), _("Country")],
+            [lambda r: r[1], lambda r: _kind_label(r[2]), lambda r: r[3], lambda r: r[4]], self)
+        self.person_form = PersonForm()
+        self.organisation_form = OrganisationForm()
+        self.person_list = ContactList(self.persons, self.person_form)
+        self.person_list.table.setObjectName("persons")
+        self.person_list.table.setAccessibleName(_("Persons"))
+        self.organisation_list = ContactList(self.organisations, self.organisation_form)
+        self.organisation_list.table.setObjectName("organisations")
+        self.organisation_list.table.setAccessibleName(_("Organisations"))
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("contactTabs")
+        self.tabs.addTab(self.person_list, _("&Persons"))
+        self.tabs.addTab(self.organisation_list, _("O&rganisations"))
+        self.tabs.currentChanged.connect(lambda _i: self._update_count())
+
+        self.new_button = QPushButton(_("&New"))
+        self.new_button.setObjectName("newContact")
+        self.new_button.setToolTip(_("New person or organisation (Ctrl+N)"))
+        self.new_button.clicked.connect(self.new_record)
+        QShortcut(QKeySequence.StandardKey.New, self, self.new_record)
+        QShortcut(QKeySequence.StandardKey.Find, self, self.search.setFocus)
+
+        self.person_form.saved.connect(lambda rid: self._after_change(self.person_list, rid))
+        self.person_form.deleted.connect(lambda _rid: self._after_change(self.person_list, None))
+        self.organisation_form.saved.connect(lambda rid: self._after_change(self.organisation_list, rid))
+        self.organisation_form.deleted.connect(lambda _rid: self._after_change(self.organisation_list, None))
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel(f"<h1>{_('Contacts')}</h1>"))
+        top.addWidget(self.search, 1)
+        top.addWidget(self.new_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.count)
+        layout.addWidget(self.tabs)
+
+    def attach_store(self, store: Store | None, post_code: str) -> None:
+        self.store = store
+        self.person_form.attach_store(store, post_code)
+        self.organisation_form.attach_store(store, post_code)
+        self.run_search()
+
+    def _fetcher(self, rows: Any) -> Any:
+        store, query = self.store, self.search.text()
+        if store is None:
+            return None
+
+        def fetch(offset: int, limit: int) -> list[Any]:
+            with store.session() as session:
+                return list(rows(session, query, offset, limit))
+
+        return fetch
+
+    def run_search(self) -> None:
+        self._search_timer.stop()
+        guarded(self, lambda: self.persons.set_source(self._fetcher(search.person_rows)))
+        guarded(self, lambda: self.organisations.set_source(self._fetcher(search.organisation_rows)))
+        self._update_count()
+
+    def _update_count(self) -> None:
+        store = self.store
+        if store is None:
+            self.count.clear()
+            return
+        persons_tab = self.tabs.currentIndex() == 0
+        query = self.search.text()
+
+        def count() -> None:
+            with store.session() as session:
+                n = (search.count_persons if persons_tab else search.count_organisations)(session, query)
+            template = (ngettext("{n} person", "{n} persons", n) if persons_tab
+                        else ngettext("{n} organisation", "{n} organisations", n))
+            self.count.setText(template.format(n=format_number(n)))
+
+        guarded(self, count)
+
+    def new_record(self) -> None:
+        contact_list = self.person_list if self.tabs.currentIndex() == 0 else self.organisation_list
+        contact_list.table.clearSelection()
+        contact_list.form.new()
+        first = contact_list.form.findChild(QLineEdit, "name")
+        if first is not None:
+            first.setFocus()
+
+    def _after_change(self, contact_list: ContactList, record_id: uuid.UUID | None) -> None:
+        contact_list.model.reload()
+        self._update_count()
+        if contact_list is self.organisation_list:
+            self.person_form.reload_organisations()
+            self.persons.reload()
+        if record_id is not None:
+            contact_list.select(record_id)

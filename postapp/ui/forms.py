@@ -1,0 +1,93 @@
+"""Form rows with a message line under each field, so validation speaks where the problem is."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from PySide6.QtCore import QMimeData, QObject, Signal
+from PySide6.QtWidgets import QFormLayout, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+
+from postapp.errors import ValidationError
+from postapp.services.validation import MAX_NOTES, too_long
+
+ERROR_STYLE = "color: #b00020;"
+Q = TypeVar("Q", bound=QObject)
+
+
+def named(obj: Q, name: str) -> Q:
+    """Sets the object name (tests and accessibility tools find widgets by it) and returns the object."""
+    obj.setObjectName(name)
+    return obj
+
+
+class FieldErrors:
+    """Maps a core field name (``ValidationError.errors`` key) to the label under its widget."""
+
+    def __init__(self) -> None:
+        self._labels: dict[str, QLabel] = {}
+
+    def add_row(self, layout: QFormLayout, field: str, label: str, widget: QWidget) -> QLabel:
+        box = QWidget()
+        inner = QVBoxLayout(box)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.setSpacing(2)
+        inner.addWidget(widget)
+        error = QLabel()
+        error.setObjectName(f"error_{field}")
+        error.setStyleSheet(ERROR_STYLE)
+        error.setWordWrap(True)
+        error.hide()
+        inner.addWidget(error)
+        widget.setAccessibleName(label)
+        row_label = QLabel(label)
+        row_label.setBuddy(widget)
+        layout.addRow(row_label, box)
+        self._labels[field] = error
+        if isinstance(widget, NotesEdit):
+            widget.too_long.connect(lambda message, f=field: self.show_message(f, message))
+        return error
+
+    def clear(self) -> None:
+        for label in self._labels.values():
+            label.clear()
+            label.hide()
+
+    def show(self, error: ValidationError) -> list[str]:
+        """Shows each message at its field; returns the messages that have no field on this form."""
+        self.clear()
+        unplaced = []
+        for field, message in error.errors.items():
+            label = self._labels.get(field)
+            if label is None:
+                unplaced.append(message)
+                continue
+            label.setText(message)
+            label.setAccessibleDescription(message)
+            label.show()
+        return unplaced
+
+    def show_message(self, field: str, message: str) -> None:
+        self.show(ValidationError({field: message}))
+
+    def message(self, field: str) -> str:
+        label = self._labels.get(field)
+        return label.text() if label is not None and label.isVisible() else ""
+
+
+class NotesEdit(QPlainTextEdit):
+    """A notes field that refuses a paste it could not store, instead of freezing on laying out
+    megabytes of text; ``too_long`` carries the message to show at the field."""
+
+    too_long = Signal(str)
+
+    def __init__(self, label: str, parent: QWidget | None = None, max_chars: int = MAX_NOTES) -> None:
+        super().__init__(parent)
+        self.label, self.max_chars = label, max_chars
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        pasted = source.text()
+        kept = len(self.toPlainText()) - len(self.textCursor().selectedText())
+        if kept + len(pasted) > self.max_chars:
+            self.too_long.emit(too_long(self.label, self.max_chars, kept + len(pasted)))
+            return
+        super().insertFromMimeData(source)

@@ -1,0 +1,101 @@
+"""A table model that holds only the rows fetched so far and asks the core for the next page when
+the view scrolls near the end (Qt's ``canFetchMore``/``fetchMore``), so 100,000 persons open at once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+
+PAGE_SIZE = 200
+Index = QModelIndex | QPersistentModelIndex
+FetchPage = Callable[[int, int], Sequence[tuple[Any, ...]]]
+
+
+def configure_table(view: QTableView, stretch_column: int) -> None:
+    """One row per line, the text column stretching: lists stay scannable at any size."""
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setWordWrap(False)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().hide()
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
+    header.setDefaultSectionSize(160)
+
+
+class LazyTableModel(QAbstractTableModel):
+    """Rows are tuples whose first element is the record id; ``columns`` maps a header to a formatter."""
+
+    def __init__(self, headers: list[str], formatters: list[Callable[[tuple[Any, ...]], str]],
+                 parent: Any = None) -> None:
+        super().__init__(parent)
+        self._headers = headers
+        self._formatters = formatters
+        self._rows: list[tuple[Any, ...]] = []
+        self._fetch: FetchPage | None = None
+        self._exhausted = True
+
+    def set_source(self, fetch: FetchPage | None) -> None:
+        """Starts over with a new query; the first page is loaded right away."""
+        self.beginResetModel()
+        self._rows = []
+        self._fetch = fetch
+        self._exhausted = fetch is None
+        self.endResetModel()
+        if fetch is not None:
+            self.fetchMore(QModelIndex())
+
+    def reload(self) -> None:
+        self.set_source(self._fetch)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._headers)
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and not self._exhausted
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid() or self._fetch is None or self._exhausted:
+            return
+        # One row more than a page tells whether another page exists, without a count query.
+        page = list(self._fetch(len(self._rows), PAGE_SIZE + 1))
+        self._exhausted = len(page) <= PAGE_SIZE
+        page = page[:PAGE_SIZE]
+        if page:
+            start = len(self._rows)
+            self.beginInsertRows(QModelIndex(), start, start + len(page) - 1)
+            self._rows.extend(page)
+            self.endInsertRows()
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        return self._formatters[index.column()](self._rows[index.row()])
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._headers[section]
+        return None
+
+    def row_id(self, row: int) -> Any:
+        return self._rows[row][0] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, record_id: Any) -> int:
+        for i, row in enumerate(self._rows):
+            if row[0] == record_id:
+                return i
+        return -1
+
+    @property
+    def loaded(self) -> int:
+        return len(self._rows)

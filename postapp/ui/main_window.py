@@ -1,0 +1,205 @@
+"""The main window: navigation by the five core tasks plus Contacts, a status bar with the data
+file and the sync state, and menus whose actions carry shortcuts.
+
+The window paints first and opens the store right after (``FirstPaint``): importing SQLAlchemy and
+checking the schema cost more than showing Qt itself, and staff should see the app at once.
+Workspaces other than the first are built on their first visit.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
+
+from postapp import __version__
+from postapp.coretasks import CoreTask
+from postapp.errors import PostAppError
+from postapp.i18n import _
+from postapp.ui.forms import named
+from postapp.ui.messages import show_error
+from postapp.ui.settings import Preferences
+from postapp.ui.task_workspace import TaskWorkspace
+
+if TYPE_CHECKING:
+    from postapp.store import Store
+
+CONTACTS = "contacts"
+WORKSPACES: list[str] = [t.value for t in CoreTask] + [CONTACTS]
+
+
+class FirstPaint(QObject):
+    """Emits ``painted`` once, after the watched widget's first paint event."""
+
+    painted = Signal()
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__(widget)
+        self._done = False
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not self._done and event.type() == QEvent.Type.Paint:
+            self._done = True
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self.painted.emit)
+        return False
+
+
+class MainWindow(QMainWindow):
+    store_opened = Signal()
+
+    def __init__(self, prefs: Preferences, db_path: Path | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.prefs = prefs
+        self.db_path = db_path
+        self.store: Store | None = None
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(_("PostApp IMVO — {post}").format(post=prefs.post_name))
+        self.resize(1200, 760)
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setAccessibleName(_("Core tasks and contacts"))
+        self.nav.setMaximumWidth(260)
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("workspaces")
+        self.workspaces: dict[str, QWidget] = {}
+        for key in WORKSPACES:
+            label = _("Contacts") if key == CONTACTS else f"{CoreTask(key).number}. {_(CoreTask(key).label)}"
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.nav.addItem(item)
+            self.stack.addWidget(QWidget())  # placeholder until first visit
+        self.nav.currentRowChanged.connect(self.show_workspace)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.nav)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([240, 960])
+        self.setCentralWidget(splitter)
+
+        self.data_label = QLabel(_("Opening the data file…"))
+        self.data_label.setObjectName("dataFile")
+        self.data_label.setAccessibleName(_("Data file"))
+        self.sync_label = QLabel(_("Sync: not set up"))
+        self.sync_label.setObjectName("syncState")
+        self.sync_label.setAccessibleName(_("Sync state"))
+        self.statusBar().addWidget(self.data_label, 1)
+        self.statusBar().addPermanentWidget(self.sync_label)
+
+        self._build_menus()
+        self.nav.setCurrentRow(0)
+        self.first_paint = FirstPaint(self)
+        self.first_paint.painted.connect(self.open_store)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(_("&File"))
+        prefs = named(QAction(_("&Preferences…"), self), "actionPreferences")
+        prefs.setShortcut(QKeySequence(QKeySequence.StandardKey.Preferences) if not QKeySequence(
+            QKeySequence.StandardKey.Preferences).isEmpty() else QKeySequence("Ctrl+,"))
+        prefs.triggered.connect(self.edit_preferences)
+        quit_action = named(QAction(_("&Quit"), self), "actionQuit")
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(prefs)
+        file_menu.addSeparator()
+        file_menu.addAction(quit_action)
+
+        go_menu = self.menuBar().addMenu(_("&Go"))
+        self.go_actions: list[QAction] = []
+        for row in range(self.nav.count()):
+            action = named(QAction(self.nav.item(row).text(), self), f"actionGo{row + 1}")
+            action.setShortcut(QKeySequence(f"Ctrl+{row + 1}"))
+            action.triggered.connect(lambda _checked=False, r=row: self.nav.setCurrentRow(r))
+            go_menu.addAction(action)
+            self.go_actions.append(action)
+
+        help_menu = self.menuBar().addMenu(_("&Help"))
+        about = named(QAction(_("&About PostApp IMVO"), self), "actionAbout")
+        about.triggered.connect(self.about)
+        help_menu.addAction(about)
+
+    def workspace(self, key: str) -> QWidget:
+        """The workspace for ``key``, built on first use."""
+        existing = self.workspaces.get(key)
+        if existing is not None:
+            return existing
+        widget: QWidget
+        if key == CONTACTS:
+            from postapp.ui.contacts_workspace import ContactsWorkspace
+
+            contacts = ContactsWorkspace()
+            contacts.attach_store(self.store, self.prefs.post_code)
+            widget = contacts
+        else:
+            task_ws = TaskWorkspace(CoreTask(key))
+            task_ws.post_code = self.prefs.post_code
+            if self.store is not None:
+                task_ws.attach_store(self.store)
+            widget = task_ws
+        index = WORKSPACES.index(key)
+        placeholder = self.stack.widget(index)
+        self.stack.insertWidget(index, widget)
+        if placeholder is not None:
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+        self.workspaces[key] = widget
+        return widget
+
+    def show_workspace(self, row: int) -> None:
+        if row < 0:
+            return
+        widget = self.workspace(WORKSPACES[row])
+        self.stack.setCurrentWidget(widget)
+
+    def open_store(self) -> None:
+        """Opens (and if needed migrates) the data file; a failure leaves the window usable read-only."""
+        from postapp.paths import default_db_path
+        from postapp.store import open_store
+
+        path = self.db_path or default_db_path()
+        try:
+            self.store = open_store(path)
+        except PostAppError as exc:
+            self.data_label.setText(_("No data file open"))
+            show_error(self, str(exc))
+            return
+        self.data_label.setText(_("Data file: {path}").format(path=self.store.path))
+        self.data_label.setToolTip(str(self.store.path))
+        for key, widget in self.workspaces.items():
+            if isinstance(widget, TaskWorkspace):
+                widget.attach_store(self.store)
+            elif key == CONTACTS:
+                widget.attach_store(self.store, self.prefs.post_code)  # type: ignore[attr-defined]
+        self.store_opened.emit()
+
+    def edit_preferences(self) -> None:
+        from postapp.ui.preferences import PreferencesDialog
+
+        dialog = PreferencesDialog(self.prefs, self)
+        dialog.accepted.connect(lambda: self.setWindowTitle(
+            _("PostApp IMVO — {post}").format(post=self.prefs.post_name)))
+        dialog.open()
+
+    def about(self) -> None:
+        QMessageBox.about(self, _("About PostApp IMVO"), _(
+            "PostApp IMVO {version}\nFor posts carrying out the IMVO guidelines: expertise, awareness, "
+            "support, IMVO conditions and agenda-setting.").format(version=__version__))
+
+    def closeEvent(self, event: object) -> None:
+        if self.store is not None:
+            self.store.close()
+        super().closeEvent(event)  # type: ignore[arg-type]

@@ -1,0 +1,46 @@
+"""One way to tell the user that something could not be done, in their language."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TypeVar
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from postapp.errors import PostAppError
+from postapp.i18n import _
+
+T = TypeVar("T")
+log = logging.getLogger("postapp.ui")
+
+
+def show_error(parent: QWidget | None, message: str) -> None:
+    box = QMessageBox(QMessageBox.Icon.Warning, _("PostApp IMVO"), message, QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("errorMessage")
+    if parent is None:
+        box.exec()
+        return
+    # Window-modal and non-blocking: the parent keeps the box alive, tests can find and close it.
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+
+
+def guarded(parent: QWidget | None, action: Callable[[], T]) -> T | None:
+    """Runs ``action``; an expected failure becomes a message box instead of a crash."""
+    try:
+        return action()
+    except PostAppError as exc:
+        show_error(parent, str(exc))
+    except Exception as exc:
+        from postapp.store.errors import translate_db_error
+
+        known = translate_db_error(exc)
+        if known is None:
+            log.exception("unexpected error in the window")
+            show_error(parent, _("Something went wrong ({kind}). Your data was not changed.").format(
+                kind=type(exc).__name__))
+        else:
+            show_error(parent, str(known))
+    return None

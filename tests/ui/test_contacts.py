@@ -1,0 +1,151 @@
+"""The Contacts workspace with real widgets: lazy lists, search as you type, and the person and
+organisation forms with their validation messages at the field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from postapp.services import search
+from postapp.ui.contacts_workspace import ContactsWorkspace
+from postapp.ui.lazy_model import PAGE_SIZE
+from postapp.ui.main_window import CONTACTS, WORKSPACES
+
+from .helpers import open_window
+
+
+def contacts(qtbot: QtBot, db: Path) -> tuple[ContactsWorkspace, object]:
+    window = open_window(qtbot, db)
+    window.nav.setCurrentRow(WORKSPACES.index(CONTACTS))
+    workspace = window.stack.currentWidget()
+    assert isinstance(workspace, ContactsWorkspace)
+    return workspace, window
+
+
+def test_list_is_lazy_and_fetches_more_on_demand(qtbot: QtBot, demo_db: Path) -> None:
+    ws, _window = contacts(qtbot, demo_db)
+    assert ws.persons.rowCount() == PAGE_SIZE
+    assert ws.persons.canFetchMore()
+    ws.persons.fetchMore()
+    assert ws.persons.rowCount() == 400
+    assert not ws.persons.canFetchMore()
+    assert ws.count.text() == "400 persons"
+
+
+def test_search_as_you_type_filters_the_list(qtbot: QtBot, demo_db: Path) -> None:
+    ws, window = contacts(qtbot, demo_db)
+    with window.store.session() as session:
+        expected = search.count_persons(session, "jansen")
+    assert 0 < expected < PAGE_SIZE
+    qtbot.keyClicks(ws.search, "jansen")
+    qtbot.waitUntil(lambda: ws.persons.rowCount() == expected, timeout=3000)
+    names = [ws.persons.data(ws.persons.index(r, 0)) for r in range(ws.persons.rowCount())]
+    assert ws.count.text().startswith(f"{expected} person")
+    assert all("jansen" in n.lower() or "jansen" in ws.persons._rows[i][2] for i, n in enumerate(names))
+    ws.search.clear()
+    qtbot.waitUntil(lambda: ws.persons.rowCount() == PAGE_SIZE, timeout=3000)
+
+
+def test_person_form_shows_errors_at_the_field_and_saves_nothing(qtbot: QtBot, demo_db: Path) -> None:
+    ws, window = contacts(qtbot, demo_db)
+    form = ws.person_form
+    ws.new_record()
+    form.email.setText("not-an-address")
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    assert form.errors.message("name") == "Name is required."
+    assert "not a valid e-mail address" in form.errors.message("email")
+    assert form.record_id is None
+    with window.store.session() as session:
+        assert search.count_persons(session) == 400
+
+
+def test_huge_paste_into_notes_is_refused_with_a_message(qtbot: QtBot, demo_db: Path) -> None:
+    ws, window = contacts(qtbot, demo_db)
+    form = ws.person_form
+    ws.new_record()
+    form.name.setText("Zyxwa Trần Paste")
+    QApplication.clipboard().setText("x" * 1_048_576)
+    form.notes.setFocus()
+    form.notes.paste()
+    # Refused at the field at once (laying out a megabyte line would freeze the window for minutes).
+    assert form.notes.toPlainText() == ""
+    assert form.errors.message("notes") == "Notes is too long: at most 100,000 characters, this has 1,048,576."
+    with window.store.session() as session:
+        assert search.count_persons(session, "zyxwa") == 0
+    QApplication.clipboard().setText("Met at the EU member states meeting.\n" * 100)
+    form.notes.paste()
+    form.save()
+    assert form.record_id is not None
+    with window.store.session() as session:
+        assert search.count_persons(session, "zyxwa") == 1
+
+
+def test_create_edit_and_delete_a_person(qtbot: QtBot, demo_db: Path) -> None:
+    ws, window = contacts(qtbot, demo_db)
+    form = ws.person_form
+    ws.new_record()
+    form.name.setText("Trần Thị Mai")  # QTest.keyClicks only types Latin-1
+    qtbot.keyClicks(form.email, "mai@union.example.vn")
+    form.tags.setText("living wage, union")
+    form.sensitive.setChecked(True)
+    form.save()
+    assert form.record_id is not None
+    assert form.errors.message("name") == ""
+    person_id = form.record_id
+    with window.store.session() as session:
+        assert [r.id for r in search.person_rows(session, "tran mai living")] == [person_id]
+
+    form.name.setText("Trần Thị Mai Anh")
+    form.save()
+    with window.store.session() as session:
+        assert search.person_rows(session, "mai anh")[0].id == person_id
+
+    ws.search.setText("mai anh")
+    ws.run_search()
+    assert ws.persons.rowCount() == 1
+    ws.person_list.table.selectRow(0)
+    assert form.record_id == person_id
+    form.confirm_delete()
+    box = form.findChild(QMessageBox, "confirmDelete")
+    assert box is not None
+    box.button(QMessageBox.StandardButton.No).click()
+    with window.store.session() as session:
+        assert search.count_persons(session, "mai anh") == 1
+    form.confirm_delete()
+    box = next(b for b in form.findChildren(QMessageBox, "confirmDelete") if b.isVisible())
+    box.button(QMessageBox.StandardButton.Yes).click()
+    qtbot.waitUntil(lambda: ws.persons.rowCount() == 0, timeout=3000)
+    with window.store.session() as session:
+        assert search.count_persons(session, "mai anh") == 0
+
+
+def test_organisation_form_validates_numbers_and_shows_target_group(qtbot: QtBot, demo_db: Path) -> None:
+    ws, window = contacts(qtbot, demo_db)
+    ws.tabs.setCurrentIndex(1)
+    form = ws.organisation_form
+    ws.new_record()
+    form.name.setText("Oranje Garments Vietnam B.V.")
+    form.employees.setText("1.5")
+    form.turnover.setText("lots")
+    form.country.setText("V1")
+    form.save()
+    assert "whole number" in form.errors.message("employees")
+    assert "amount in euros" in form.errors.message("turnover_eur")
+    assert "two-letter" in form.errors.message("country")
+    assert form.record_id is None
+
+    form.employees.setText("1,200")
+    form.turnover.setText("45,000,000")
+    form.country.setText("nl")
+    form.agreements.setText("Kleding en textiel")
+    form.save()
+    assert form.record_id is not None
+    assert "90% target group" in form.target.text()
+    assert form.turnover.text() == "45,000,000"
+    # The new organisation is offered in the person form at once.
+    assert ws.person_form.organisation.findText("Oranje Garments Vietnam B.V.") >= 0
+    with window.store.session() as session:
+        assert search.organisation_rows(session, "oranje garments")[0].id == form.record_id

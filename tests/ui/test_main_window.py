@@ -1,0 +1,132 @@
+"""The main window with real widgets: navigation across the five core tasks and Contacts, the
+status bar, shortcuts, preferences, and a data file that cannot be opened."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QMessageBox, QTextBrowser
+from pytestqt.qtbot import QtBot
+
+from postapp.coretasks import CoreTask
+from postapp.guidelines import load
+from postapp.services import activities
+from postapp.ui.main_window import WORKSPACES
+from postapp.ui.task_workspace import TaskWorkspace
+
+from .helpers import open_window
+
+
+def test_status_bar_shows_the_data_file(qtbot: QtBot, demo_db: Path) -> None:
+    window = open_window(qtbot, demo_db)
+    assert str(demo_db) in window.data_label.text()
+    assert window.sync_label.text()
+    assert window.sync_label.accessibleName()
+
+
+def test_navigation_reaches_each_core_task_with_its_guideline_and_counts(qtbot: QtBot, demo_db: Path) -> None:
+    window = open_window(qtbot, demo_db)
+    assert window.store is not None
+    for row, task in enumerate(CoreTask):
+        window.nav.setCurrentRow(row)
+        workspace = window.stack.currentWidget()
+        assert isinstance(workspace, TaskWorkspace)
+        assert workspace.task is task
+        guideline = workspace.findChild(QTextBrowser, "guideline")
+        assert load(task).title["en"] in guideline.toPlainText()
+        assert load(task).tools[0].items["en"][0][:40] in guideline.toPlainText()
+        with window.store.session() as session:
+            expected = sum(activities.counts_by_kind(session, task).values())
+        counts = workspace.findChild(QLabel, "activityCounts").text()
+        assert expected > 0
+        assert f"{expected:,} activities" in counts
+        assert workspace.model.rowCount() == min(expected, 200)
+        dates = [workspace.model.row_id(i) for i in range(workspace.model.rowCount())]
+        assert len(set(dates)) == len(dates)
+    window.nav.setCurrentRow(len(WORKSPACES) - 1)
+    assert window.stack.currentWidget().objectName() == "workspace_contacts"
+
+
+def test_keyboard_shortcuts_switch_workspaces(qtbot: QtBot, demo_db: Path) -> None:
+    window = open_window(qtbot, demo_db)
+    window.activateWindow()
+    for row, key in enumerate(WORKSPACES):
+        action = window.go_actions[row]
+        assert action.shortcut().toString() == f"Ctrl+{row + 1}"
+        action.trigger()
+        assert window.nav.currentRow() == row
+        assert window.stack.currentWidget().objectName() == f"workspace_{key}"
+
+
+def test_guideline_follows_the_language(qtbot: QtBot, demo_db: Path) -> None:
+    window = open_window(qtbot, demo_db, language="nl")
+    workspace = window.stack.currentWidget()
+    text = workspace.findChild(QTextBrowser, "guideline").toPlainText()
+    assert load(CoreTask.EXPERTISE).purpose["nl"][:60] in text
+
+
+def test_a_file_that_is_not_sqlite_gets_a_message_and_is_left_alone(qtbot: QtBot, tmp_path: Path) -> None:
+    bogus = tmp_path / "letter.sqlite3"
+    bogus.write_bytes(b"Dear colleagues, this is not a database.\n" * 10)
+    before = bogus.read_bytes()
+    from postapp.ui.app import build_window
+
+    window = build_window(bogus, "en")
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox, "errorMessage") is not None, timeout=10000)
+    box = window.findChild(QMessageBox, "errorMessage")
+    assert "not a PostApp data file" in box.text()
+    assert window.store is None
+    assert window.data_label.text() == "No data file open"
+    box.close()
+    window.nav.setCurrentRow(len(WORKSPACES) - 1)  # still usable, nothing crashes
+    assert bogus.read_bytes() == before
+
+
+def test_preferences_are_saved(qtbot: QtBot, demo_db: Path) -> None:
+    window = open_window(qtbot, demo_db)
+    window.edit_preferences()
+    from postapp.ui.preferences import PreferencesDialog
+
+    dialog = window.findChild(PreferencesDialog)
+    assert dialog is not None and dialog.isVisible()
+    other = "en" if window.prefs.language == "nl" else "nl"
+    dialog.language.setCurrentIndex(dialog.language.findData(other))
+    assert "restart" in dialog.note.text()
+    dialog.post_code.setText("acc")
+    dialog.post_name.setText("Ambassade Accra")
+    dialog.country.setText("gh")
+    dialog.accept()
+    assert window.prefs.language == other
+    assert window.prefs.post_code == "ACC"
+    assert window.prefs.country == "GH"
+    assert "Ambassade Accra" in window.windowTitle()
+    window.prefs.language = "en"
+    window.prefs.post_code = "HAN"
+
+
+def test_new_activity_dialog_validates_the_date_at_the_field(qtbot: QtBot, demo_db: Path) -> None:
+    window = open_window(qtbot, demo_db)
+    workspace = window.stack.currentWidget()
+    assert isinstance(workspace, TaskWorkspace)
+    before = workspace.counts.text()
+    qtbot.mouseClick(workspace.new_button, Qt.MouseButton.LeftButton)
+    from postapp.ui.activity_dialog import ActivityDialog
+
+    dialog = workspace.findChild(ActivityDialog)
+    assert dialog is not None
+    dialog.title_edit.setText("Roundtable living wage with the garment association")
+    dialog.date_edit.setText("31/31/2026")
+    dialog.save()
+    assert "not a date" in dialog.errors.message("date")
+    assert dialog.isVisible()
+    assert workspace.counts.text() == before
+    dialog.date_edit.setText("2026-11-20")
+    dialog.save()
+    assert not dialog.isVisible()
+    assert workspace.counts.text() != before
+    assert workspace.model.rowCount() > 0
+    titles = [workspace.model.data(workspace.model.index(r, 2)) for r in range(workspace.model.rowCount())]
+    assert "Roundtable living wage with the garment association" in titles
