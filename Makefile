@@ -54,7 +54,7 @@ compile: $(STAMP)
 	$(BIN)/pybabel compile --statistics -d translations
 
 bench: setup
-	QT_QPA_PLATFORM=offscreen $(PY) bench/run_all.py
+	cd bench && QT_QPA_PLATFORM=offscreen ../$(PY) run_all.py
 
 installer: setup
 	$(PY) -m pip install --quiet pyinstaller

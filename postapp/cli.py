@@ -13,6 +13,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from postapp.errors import PostAppError
 from postapp.i18n import LANGUAGES, _, format_number, set_language
@@ -65,16 +66,37 @@ def cmd_window(args: argparse.Namespace) -> int:
     return run(db_path(args) if args.db else None, language=args.lang)
 
 
+def _persons(text: str) -> int:
+    from postapp.demo import MAX_PERSONS
+
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= MAX_PERSONS:
+        raise argparse.ArgumentTypeError(
+            _("must be a whole number from 0 to {maximum}").format(maximum=format_number(MAX_PERSONS)))
+    return value
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """Usage errors as one line, like every other error of the CLI."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, _("{prog}: {message} (see {prog} --help)").format(prog=self.prog, message=message) + "\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="postapp",
         description=_("PostApp IMVO: the post's IMVO work, offline. Without a command the window opens."),
     )
     parser.add_argument("--db", metavar="PATH", help=_("the data file to use (default: in your user data folder)"))
     parser.add_argument("--lang", choices=sorted(LANGUAGES), help=_("language of messages (nl or en)"))
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", title=_("commands"))
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", title=_("commands"),
+                                     parser_class=OneLineParser)
     demo = commands.add_parser("demo", help=_("fill an empty data file with a realistic demo post"))
-    demo.add_argument("--persons", type=int, default=2000, metavar="N",
+    demo.add_argument("--persons", type=_persons, default=2000, metavar="N",
                       help=_("number of persons (up to 100,000); organisations and activities scale with it"))
     demo.add_argument("--seed", type=int, default=2026, help=_("random seed, for repeatable data"))
     demo.add_argument("--if-empty", action="store_true", help=_("do nothing when the data file already has data"))

@@ -218,7 +218,9 @@ def fill(session: Session, persons: int, seed: int = 2026,
     rows = generate(persons, seed)
     total = sum(len(r) for r in rows.values())
     done = 0
-    with search_index.bulk_load(session.connection()):
+    # A savepoint: a cancel or failure undoes the rows and the suspended triggers even when the
+    # caller goes on with its session.
+    with session.begin_nested(), search_index.bulk_load(session.connection()):
         for name, table_rows in rows.items():
             for chunk in _chunks(table_rows):
                 session.execute(insert(TABLES[name]), chunk)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext as _gettext
+import re
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 DOMAIN = "messages"
 LANGUAGES: dict[str, str] = {"nl": "Nederlands", "en": "English"}
 DEFAULT_LANGUAGE = "nl"
+MIN_YEAR, MAX_YEAR = 1900, 2200
 
 _current: _gettext.NullTranslations = _gettext.NullTranslations()
 _language = "en"
@@ -121,14 +123,19 @@ def parse_date(text: str) -> dt.date:
     from babel.dates import parse_date as babel_parse_date
 
     text = text.strip()
+    # A four-digit year is required: "1/2/3" is more likely a typing slip than 1 February of year 3.
+    if not re.search(r"(?<!\d)\d{4}(?!\d)", text):
+        raise ValueError(text)
     try:
-        return dt.date.fromisoformat(text)
+        value = dt.date.fromisoformat(text)
     except ValueError:
-        pass
-    try:
-        return babel_parse_date(text, locale=_babel_locale())
-    except (ValueError, IndexError) as exc:
-        raise ValueError(text) from exc
+        try:
+            value = babel_parse_date(text, locale=_babel_locale())
+        except (ValueError, IndexError) as exc:
+            raise ValueError(text) from exc
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueError(text)
+    return value
 
 
 def parse_decimal(text: str) -> Decimal:
@@ -138,6 +145,9 @@ def parse_decimal(text: str) -> Decimal:
 
     cleaned = text.strip().replace("€", "").replace("EUR", "").replace(" ", "").replace("\u00a0", "")
     try:
-        return babel_parse_decimal(cleaned, locale=_babel_locale(), strict=True)
+        value = babel_parse_decimal(cleaned, locale=_babel_locale(), strict=True)
     except NumberFormatError as exc:
         raise ValueError(text) from exc
+    if not value.is_finite():  # Babel accepts "NaN" and "Infinity"; no amount is either
+        raise ValueError(text)
+    return value

@@ -7,7 +7,7 @@ tell what changed, the post that owns the record, and soft delete so a deletion 
 import datetime as dt
 import uuid
 
-from sqlalchemy import DateTime, MetaData, String, Uuid
+from sqlalchemy import DateTime, Dialect, MetaData, String, TypeDecorator, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING = {
@@ -23,6 +23,26 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A moment in UTC. SQLite keeps no time zone, so values are stored as naive UTC and come back
+    aware; comparing a loaded timestamp with ``utcnow()`` then works."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime; use postapp.domain.base.utcnow()")
+        return value.astimezone(dt.UTC).replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
@@ -31,10 +51,10 @@ class SyncedMixin:
     """UUID key, timestamps, owning post and soft delete."""
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     post_code: Mapped[str] = mapped_column(String(16), default="", index=True)
-    deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None)
 
     @property
     def is_deleted(self) -> bool:

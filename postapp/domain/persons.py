@@ -41,4 +41,4 @@ class Person(Base, SyncedMixin):
     notes: Mapped[str] = mapped_column(Text, default="")
 
     organisation: Mapped[Organisation | None] = relationship()
-    tags: Mapped[list[Tag]] = relationship(secondary=person_tag, order_by=Tag.name)
+    tags: Mapped[list[Tag]] = relationship(secondary=person_tag, order_by=Tag.name.collate("NOCASE"))

@@ -140,19 +140,22 @@ def _agreements(session: Session, names: list[str], post_code: str) -> list[Sect
 
 
 def _apply_organisation(session: Session, org: Organisation, data: OrganisationData, post_code: str) -> None:
+    # Everything is checked before anything is assigned: a rejected edit leaves the record as it was.
     check = Checker()
-    org.name = check.required("name", data.name, _("Name"), 300)
-    org.kind = _kind(check, data.kind)
-    org.sector = check.text("sector", data.sector, _("Sector"), 120)
-    org.country = check.country("country", data.country)
-    org.employees = check.integer("employees", data.employees, _("Employees"))
-    org.turnover_eur = check.amount("turnover_eur", data.turnover_eur, _("Turnover"))
-    org.assets_eur = check.amount("assets_eur", data.assets_eur, _("Assets"))
-    org.website = check.text("website", data.website, _("Website"), 300)
-    org.notes = check.notes("notes", data.notes, _("Notes"))
-    for name in data.agreements:
-        check.text("agreements", name, _("Sector agreement"), 200)
+    name = check.required("name", data.name, _("Name"), 300)
+    kind = _kind(check, data.kind)
+    sector = check.text("sector", data.sector, _("Sector"), 120)
+    country = check.country("country", data.country)
+    employees = check.integer("employees", data.employees, _("Employees"))
+    turnover = check.amount("turnover_eur", data.turnover_eur, _("Turnover"))
+    assets = check.amount("assets_eur", data.assets_eur, _("Assets"))
+    website = check.text("website", data.website, _("Website"), 300)
+    notes = check.notes("notes", data.notes, _("Notes"))
+    for agreement in data.agreements:
+        check.text("agreements", agreement, _("Sector agreement"), 200)
     check.done()
+    org.name, org.kind, org.sector, org.country, org.website, org.notes = name, kind, sector, country, website, notes
+    org.employees, org.turnover_eur, org.assets_eur = employees, turnover, assets
     org.dutch_affiliated = data.dutch_affiliated
     org.agreements = _agreements(session, data.agreements, post_code)
 

@@ -23,11 +23,13 @@ contact_index = table(
 )
 contact_fts = table("contact_fts", column("rowid"))
 _WORD = re.compile(r"\w+", re.UNICODE)
+_FOLD = str.maketrans("đĐ", "dD")  # as the index does (migration 0002): "dang" finds "Đặng"
 
 
 def match_expression(query: str) -> str | None:
     """``'jan de'`` -> ``'"jan"* "de"*'``; ``None`` when nothing searchable was typed."""
-    terms = [t[:MAX_TERM_LEN] for t in _WORD.findall(query[: MAX_TERMS * (MAX_TERM_LEN + 1) * 4])][:MAX_TERMS]
+    bounded = query[: MAX_TERMS * (MAX_TERM_LEN + 1) * 4].translate(_FOLD)
+    terms = [t[:MAX_TERM_LEN] for t in _WORD.findall(bounded)][:MAX_TERMS]
     if not terms:
         return None
     return " ".join(f'"{t}"*' for t in terms)

@@ -16,6 +16,7 @@ from postapp.i18n import _, format_number, parse_date, parse_decimal
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
 MAX_NOTES = 100_000
 MAX_LINE = 300
+MAX_COUNT = 10_000_000  # more employees than any company has: a typing slip
 
 
 def too_long(label: str, limit: int, size: int) -> str:
@@ -72,8 +73,10 @@ class Checker:
             self.fail(field, _("{label} must be a whole number, for example {example}.").format(
                 label=label, example=format_number(250)))
             return None
-        if number < minimum:
-            self.fail(field, _("{label} cannot be below {minimum}.").format(label=label, minimum=minimum))
+        if not minimum <= number <= MAX_COUNT:
+            self.fail(field, _("{label} must be between {minimum} and {maximum}.").format(
+                label=label, minimum=format_number(minimum), maximum=format_number(MAX_COUNT)))
+            return None
         return number
 
     def amount(self, field: str, value: str | int | Decimal | None, label: str) -> Decimal | None:
@@ -86,7 +89,7 @@ class Checker:
             self.fail(field, _("{label} must be an amount in euros, for example {example}.").format(
                 label=label, example=format_number(40_000_000)))
             return None
-        if amount < 0 or amount >= Decimal(10) ** 16:
+        if not amount.is_finite() or amount < 0 or amount >= Decimal(10) ** 16:
             self.fail(field, _("{label} must be between 0 and {maximum}.").format(
                 label=label, maximum=format_number(Decimal(10) ** 16 - 1)))
             return None

@@ -77,6 +77,16 @@ def current_revision(path: Path) -> str | None:
     return str(row[0]) if row else None
 
 
+def _has_tables(path: Path) -> bool:
+    if not path.exists() or path.stat().st_size == 0:
+        return False
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return bool(con.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0])
+    finally:
+        con.close()
+
+
 @dataclass
 class Store:
     """An open data file: the engine and a session factory bound to it."""
@@ -119,6 +129,9 @@ def open_store(path: Path | str, *, migrate: bool = True) -> Store:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         revision = current_revision(path)
+        if revision is None and _has_tables(path):
+            raise StoreError(_("This SQLite file was not made by PostApp; it is left as it is. "
+                               "Choose a PostApp data file or a new file name."))
         if migrate and revision != SCHEMA_HEAD:
             from postapp.store import migrate as migrations
 

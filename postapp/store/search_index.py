@@ -12,10 +12,18 @@ from contextlib import contextmanager
 
 from sqlalchemy import Connection
 
-_TAGS = (
+
+def _fold(expr: str) -> str:
+    """Same folding of Vietnamese đ/Đ as the index triggers (migration 0002)."""
+    return f"replace(replace({expr}, 'đ', 'd'), 'Đ', 'D')"
+
+
+_TAGS = _fold(
     "coalesce((SELECT group_concat(t.name, ' ') FROM person_tag pt JOIN tag t ON t.id = pt.tag_id"
     " WHERE pt.person_id = p.id), '')"
 )
+
+_ORG_NAME = _fold("coalesce(o.name, '')")
 
 REBUILD_SQL = (
     "DELETE FROM contact_fts",
@@ -23,10 +31,10 @@ REBUILD_SQL = (
     "INSERT INTO contact_index(kind, ref, sort_key) SELECT 'organisation', id, name FROM organisation",
     "INSERT INTO contact_index(kind, ref, sort_key) SELECT 'person', id, name FROM person",
     "INSERT INTO contact_fts(rowid, name, email, organisation, tags)"
-    " SELECT ci.rowid, o.name, o.website, o.sector, o.kind FROM organisation o"
+    f" SELECT ci.rowid, {_fold('o.name')}, o.website, {_fold('o.sector')}, o.kind FROM organisation o"
     " JOIN contact_index ci ON ci.ref = o.id WHERE o.deleted_at IS NULL",
     "INSERT INTO contact_fts(rowid, name, email, organisation, tags)"
-    f" SELECT ci.rowid, p.name, p.email, coalesce(o.name, ''), {_TAGS} FROM person p"
+    f" SELECT ci.rowid, {_fold('p.name')}, p.email, {_ORG_NAME}, {_TAGS} FROM person p"
     " JOIN contact_index ci ON ci.ref = p.id LEFT JOIN organisation o ON o.id = p.organisation_id"
     " WHERE p.deleted_at IS NULL",
 )

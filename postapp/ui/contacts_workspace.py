@@ -187,7 +187,6 @@ class ContactsWorkspace(QWidget):
         contact_list.model.reload()
         self._update_count()
         if contact_list is self.organisation_list:
-            self.person_form.reload_organisations()
-            self.persons.reload()
+            self.persons.reload()  # persons show their organisation's name
         if record_id is not None:
             contact_list.select(record_id)

@@ -5,15 +5,15 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QComboBox, QCompleter, QLineEdit
+from PySide6.QtWidgets import QCheckBox, QLineEdit
 from sqlalchemy.orm import Session
 
+from postapp.errors import ValidationError
 from postapp.i18n import _
 from postapp.services import contacts
 from postapp.services.contacts import PersonData
 from postapp.ui.forms import NotesEdit, named
-from postapp.ui.messages import guarded
+from postapp.ui.organisation_picker import OrganisationPicker
 from postapp.ui.record_form import RecordForm
 
 if TYPE_CHECKING:
@@ -27,14 +27,7 @@ class PersonForm(RecordForm):
         self.name = named(QLineEdit(), "name")
         self.email = named(QLineEdit(), "email")
         self.phone = named(QLineEdit(), "phone")
-        self.organisation = named(QComboBox(), "organisation")
-        # Typing part of a name filters the (possibly thousands of) organisations.
-        self.organisation.setEditable(True)
-        self.organisation.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        completer = self.organisation.completer()
-        if completer is not None:
-            completer.setFilterMode(Qt.MatchFlag.MatchContains)
-            completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.organisation = named(OrganisationPicker(), "organisation")
         self.role = named(QLineEdit(), "role")
         self.tags = named(QLineEdit(), "tags")
         self.tags.setPlaceholderText(_("separate tags with commas"))
@@ -51,44 +44,18 @@ class PersonForm(RecordForm):
         self.form.addRow("", self.sensitive)
 
     def attach_store(self, store: Store | None, post_code: str) -> None:
+        self.organisation.store = store
         super().attach_store(store, post_code)
-        self.reload_organisations()
-
-    def reload_organisations(self) -> None:
-        current = self.organisation.currentData()
-        self.organisation.clear()
-        self.organisation.addItem(_("(no organisation)"), None)
-        store = self.store
-        if store is None:
-            return
-
-        def load() -> None:
-            with store.session() as session:
-                for org_id, name in contacts.organisation_choices(session):
-                    self.organisation.addItem(name, str(org_id))
-
-        guarded(self, load)
-        self._select_organisation(current)
-
-    def _select_organisation(self, org_id: uuid.UUID | str | None) -> None:
-        # Ids are kept as text in the combo: Qt cannot compare Python UUID objects in findData.
-        index = self.organisation.findData(str(org_id)) if org_id is not None else 0
-        self.organisation.setCurrentIndex(max(index, 0))
-
-    def _chosen_organisation(self) -> uuid.UUID | None:
-        """The organisation picked; typed text that matches no organisation means none."""
-        index = self.organisation.findText(self.organisation.currentText(), Qt.MatchFlag.MatchExactly)
-        data = self.organisation.itemData(index) if index >= 0 else None
-        return uuid.UUID(data) if data else None
 
     def clear_fields(self) -> None:
         for edit in (self.name, self.email, self.phone, self.role, self.tags):
             edit.clear()
         self.notes.clear()
         self.sensitive.setChecked(False)
-        self.organisation.setCurrentIndex(0)
+        self.organisation.set_organisation(None, "")
 
-    def fill_fields(self, data: PersonData) -> None:
+    def fill_fields(self, record: tuple[PersonData, str]) -> None:
+        data, organisation_name = record
         self.name.setText(data.name)
         self.email.setText(data.email)
         self.phone.setText(data.phone)
@@ -96,17 +63,22 @@ class PersonForm(RecordForm):
         self.tags.setText(", ".join(data.tags))
         self.notes.setPlainText(data.notes)
         self.sensitive.setChecked(data.sensitive)
-        self._select_organisation(data.organisation_id)
+        self.organisation.set_organisation(data.organisation_id, organisation_name)
 
     def collect(self) -> PersonData:
+        org_id, valid = self.organisation.chosen()
+        if not valid:
+            message = _("Choose the organisation from the suggestions, or leave it empty.")
+            raise ValidationError({"organisation": message})
         return PersonData(
             name=self.name.text(), email=self.email.text(), phone=self.phone.text(), role=self.role.text(),
-            organisation_id=self._chosen_organisation(), notes=self.notes.toPlainText(),
+            organisation_id=org_id, notes=self.notes.toPlainText(),
             sensitive=self.sensitive.isChecked(), tags=[t for t in self.tags.text().split(",") if t.strip()],
         )
 
-    def read_record(self, session: Session, record_id: uuid.UUID) -> PersonData:
-        return contacts.person_data(contacts.get_person(session, record_id))
+    def read_record(self, session: Session, record_id: uuid.UUID) -> tuple[PersonData, str]:
+        person = contacts.get_person(session, record_id)
+        return contacts.person_data(person), person.organisation.name if person.organisation else ""
 
     def create_record(self, session: Session, data: PersonData) -> uuid.UUID:
         return contacts.create_person(session, data, self.post_code).id

@@ -63,6 +63,7 @@ class RecordForm(QWidget):
         raise NotImplementedError
 
     def collect(self) -> Any:
+        """The form's values for the core; may raise ``ValidationError`` for what only the form knows."""
         raise NotImplementedError
 
     def read_record(self, session: Session, record_id: uuid.UUID) -> Any:
@@ -114,11 +115,11 @@ class RecordForm(QWidget):
         store = self.store
         if store is None:
             return
-        data = self.collect()
         record_id = self.record_id
 
         def write() -> uuid.UUID | None:
             try:
+                data = self.collect()
                 with store.session() as session:
                     if record_id is None:
                         return self.create_record(session, data)

@@ -146,6 +146,35 @@ def test_organisation_form_validates_numbers_and_shows_target_group(qtbot: QtBot
     assert "90% target group" in form.target.text()
     assert form.turnover.text() == "45,000,000"
     # The new organisation is offered in the person form at once.
-    assert ws.person_form.organisation.findText("Oranje Garments Vietnam B.V.") >= 0
+    picker = ws.person_form.organisation
+    picker.setText("oranje garm")
+    picker.textEdited.emit("oranje garm")
+    assert picker.completer().model().stringList() == ["Oranje Garments Vietnam B.V."]
     with window.store.session() as session:
         assert search.organisation_rows(session, "oranje garments")[0].id == form.record_id
+
+
+def test_person_organisation_is_chosen_by_typing(qtbot: QtBot, demo_db: Path) -> None:
+    ws, window = contacts(qtbot, demo_db)
+    with window.store.session() as session:
+        org = search.organisation_rows(session, "", 0, 1)[0]
+    form = ws.person_form
+    ws.new_record()
+    form.name.setText("Lê Văn Khoa")
+    picker = form.organisation
+    picker.setText("no such organisation")
+    picker.textEdited.emit("no such organisation")
+    form.save()
+    assert "Choose the organisation" in form.errors.message("organisation")
+    assert form.record_id is None
+
+    picker.setText(org.name)
+    picker.textEdited.emit(org.name)
+    form.save()
+    assert form.record_id is not None
+    with window.store.session() as session:
+        row = search.person_rows(session, "khoa le")[0]
+    assert row.organisation == org.name
+    form.load(form.record_id)
+    assert picker.text() == org.name
+    assert picker.organisation_id == org.id
