@@ -7,9 +7,9 @@ only shows it. Each text is held in Dutch and English and picked for the chosen 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 from postapp.coretasks import CoreTask
 from postapp.errors import PostAppError
@@ -24,8 +24,7 @@ def pick(text: Localised, language: str) -> str:
     return text.get(language) or text.get("en") or text.get("nl") or ""
 
 
-@dataclass(frozen=True)
-class Tool:
+class Tool(NamedTuple):
     kind: str  # "checklist" or "template"
     title: Localised
     items: dict[str, list[str]]
@@ -34,15 +33,13 @@ class Tool:
         return self.items.get(language) or self.items.get("en") or self.items.get("nl") or []
 
 
-@dataclass(frozen=True)
-class Example:
+class Example(NamedTuple):
     title: Localised
     text: Localised
     post: str
 
 
-@dataclass(frozen=True)
-class Guideline:
+class Guideline(NamedTuple):
     task: CoreTask
     title: Localised
     purpose: Localised

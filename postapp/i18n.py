@@ -8,15 +8,16 @@ falls back to English silently. Dates, numbers and money go through Babel with t
 
 from __future__ import annotations
 
-import datetime as dt
 import gettext as _gettext
 import re
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from postapp.paths import translations_dir
 
 if TYPE_CHECKING:
+    import datetime as dt
+    from decimal import Decimal
+
     from babel.support import Translations
 
 DOMAIN = "messages"
@@ -110,16 +111,28 @@ def format_number(value: int | float | Decimal | None) -> str:
 
 
 def format_money(value: int | float | Decimal | None, currency: str = "EUR") -> str:
+    """Amounts as the locale writes them; whole amounts without cents ("€ 40.000.000" in Dutch)."""
     if value is None:
         return ""
-    from babel.numbers import format_currency
+    from copy import copy
+    from decimal import Decimal
 
-    return format_currency(value, currency, locale=_babel_locale(), format_type="standard",
-                           currency_digits=False, decimal_quantization=False)
+    from babel import Locale
+    from babel.numbers import format_currency, parse_pattern
+
+    amount = Decimal(str(value))
+    locale = Locale.parse(_babel_locale())
+    if amount != amount.to_integral_value():
+        return format_currency(amount, currency, locale=locale)
+    pattern = copy(parse_pattern(locale.currency_formats["standard"]))
+    pattern.frac_prec = (0, 0)
+    return str(pattern.apply(amount, locale, currency=currency, currency_digits=False))
 
 
 def parse_date(text: str) -> dt.date:
     """Reads a date typed by the user: ISO (2026-11-24) or the locale's short form (24-11-2026)."""
+    import datetime as dt
+
     from babel.dates import parse_date as babel_parse_date
 
     text = text.strip()

@@ -12,9 +12,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from postapp.domain import Activity, ActivityKind, CoreTask, FollowUp, Organisation, Person
-from postapp.domain.base import utcnow
-from postapp.errors import NotFoundError
 from postapp.i18n import _
+from postapp.services.records import get_live, soft_delete
 from postapp.services.validation import Checker
 
 
@@ -81,10 +80,7 @@ def create_activity(session: Session, data: ActivityData, post_code: str = "") -
 
 
 def get_activity(session: Session, activity_id: uuid.UUID) -> Activity:
-    activity = session.get(Activity, activity_id)
-    if activity is None or activity.is_deleted:
-        raise NotFoundError(_("This activity no longer exists."))
-    return activity
+    return get_live(session, Activity, activity_id, _("This activity no longer exists."))
 
 
 def update_activity(session: Session, activity_id: uuid.UUID, data: ActivityData) -> Activity:
@@ -95,8 +91,7 @@ def update_activity(session: Session, activity_id: uuid.UUID, data: ActivityData
 
 
 def delete_activity(session: Session, activity_id: uuid.UUID) -> None:
-    get_activity(session, activity_id).deleted_at = utcnow()
-    session.flush()
+    soft_delete(session, get_activity(session, activity_id))
 
 
 class ActivityRow(NamedTuple):

@@ -14,9 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from postapp.domain import Organisation, OrganisationKind, Person, SectorAgreement, Tag
-from postapp.domain.base import utcnow
-from postapp.errors import NotFoundError
 from postapp.i18n import _
+from postapp.services.records import get_live, soft_delete
 from postapp.services.validation import Checker
 
 
@@ -93,10 +92,7 @@ def create_person(session: Session, data: PersonData, post_code: str = "") -> Pe
 
 
 def get_person(session: Session, person_id: uuid.UUID) -> Person:
-    person = session.get(Person, person_id)
-    if person is None or person.is_deleted:
-        raise NotFoundError(_("This person no longer exists."))
-    return person
+    return get_live(session, Person, person_id, _("This person no longer exists."))
 
 
 def update_person(session: Session, person_id: uuid.UUID, data: PersonData) -> Person:
@@ -107,8 +103,7 @@ def update_person(session: Session, person_id: uuid.UUID, data: PersonData) -> P
 
 
 def delete_person(session: Session, person_id: uuid.UUID) -> None:
-    get_person(session, person_id).deleted_at = utcnow()
-    session.flush()
+    soft_delete(session, get_person(session, person_id))
 
 
 def person_data(person: Person) -> PersonData:
@@ -170,10 +165,7 @@ def create_organisation(session: Session, data: OrganisationData, post_code: str
 
 
 def get_organisation(session: Session, org_id: uuid.UUID) -> Organisation:
-    org = session.get(Organisation, org_id)
-    if org is None or org.is_deleted:
-        raise NotFoundError(_("This organisation no longer exists."))
-    return org
+    return get_live(session, Organisation, org_id, _("This organisation no longer exists."))
 
 
 def update_organisation(session: Session, org_id: uuid.UUID, data: OrganisationData) -> Organisation:
@@ -186,10 +178,9 @@ def update_organisation(session: Session, org_id: uuid.UUID, data: OrganisationD
 def delete_organisation(session: Session, org_id: uuid.UUID) -> None:
     """Soft-deletes the organisation; its persons stay, without an organisation."""
     org = get_organisation(session, org_id)
-    org.deleted_at = utcnow()
     for person in session.scalars(select(Person).where(Person.organisation_id == org_id)):
         person.organisation_id = None
-    session.flush()
+    soft_delete(session, org)
 
 
 def organisation_data(org: Organisation) -> OrganisationData:

@@ -21,10 +21,24 @@ def application() -> QApplication:
     return app
 
 
+def install_qt_translations(app: QApplication, language: str) -> None:
+    """Qt's own words (Yes, No, Cancel, the context menu of a text field) in the user's language."""
+    if language == "en":
+        return
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load(QLocale(language), "qtbase", "_", folder):
+        app.installTranslator(translator)
+
+
 def build_window(db_path: Path | None, language: str | None = None) -> MainWindow:
-    application()
+    app = application()
     prefs = Preferences()
-    set_language(language or prefs.language)
+    chosen = language or prefs.language
+    set_language(chosen)
+    install_qt_translations(app, chosen)
     return MainWindow(prefs, db_path)
 
 

@@ -53,12 +53,16 @@ class ContactList(QWidget):
         self.model, self.form = model, form
         self.table = QTableView()
         self.table.setModel(model)
-        configure_table(self.table, stretch_column=0)
+        configure_table(self.table, stretch_column=model.columnCount() - 1)
+        for column, width in enumerate((150, 160, 180)):
+            self.table.setColumnWidth(column, width)
         self.table.selectionModel().selectionChanged.connect(self._selected)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.table)
         splitter.addWidget(form)
-        splitter.setSizes([560, 440])
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([640, 420])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
@@ -127,7 +131,8 @@ class ContactsWorkspace(QWidget):
         self.organisation_form.deleted.connect(lambda _rid: self._after_change(self.organisation_list, None))
 
         top = QHBoxLayout()
-        top.addWidget(QLabel(f"<h1>{_('Contacts')}</h1>"))
+        heading = _("Contacts")
+        top.addWidget(QLabel(f"<h1>{heading}</h1>"))
         top.addWidget(self.search, 1)
         top.addWidget(self.new_button)
         layout = QVBoxLayout(self)

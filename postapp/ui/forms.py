@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
-
-from PySide6.QtCore import QMimeData, QObject, Signal
+from PySide6.QtCore import QMimeData, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from postapp.errors import ValidationError
 from postapp.services.validation import MAX_NOTES, too_long
 
 ERROR_STYLE = "color: #b00020;"
-Q = TypeVar("Q", bound=QObject)
 
-
-def named(obj: Q, name: str) -> Q:
-    """Sets the object name (tests and accessibility tools find widgets by it) and returns the object."""
-    obj.setObjectName(name)
-    return obj
 
 
 class FieldErrors:

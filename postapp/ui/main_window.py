@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QMessageBox,
     QSplitter,
     QStackedWidget,
     QWidget,
@@ -28,8 +27,8 @@ from postapp import __version__
 from postapp.coretasks import CoreTask
 from postapp.errors import PostAppError
 from postapp.i18n import _
-from postapp.ui.forms import named
 from postapp.ui.messages import show_error
+from postapp.ui.naming import named
 from postapp.ui.settings import Preferences
 from postapp.ui.task_workspace import TaskWorkspace
 
@@ -73,7 +72,8 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.nav.setAccessibleName(_("Core tasks and contacts"))
-        self.nav.setMaximumWidth(260)
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.nav.setSpacing(3)
         self.stack = QStackedWidget()
         self.stack.setObjectName("workspaces")
         self.workspaces: dict[str, QWidget] = {}
@@ -88,7 +88,10 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.nav)
         splitter.addWidget(self.stack)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([240, 960])
+        # Wide enough for the longest core-task name in the chosen language.
+        nav_width = max(self.nav.sizeHintForColumn(0), 200) + 24
+        self.nav.setMinimumWidth(min(nav_width, 360))
+        splitter.setSizes([nav_width, 1200 - nav_width])
         self.setCentralWidget(splitter)
 
         self.data_label = QLabel(_("Opening the data file…"))
@@ -108,8 +111,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(_("&File"))
         prefs = named(QAction(_("&Preferences…"), self), "actionPreferences")
-        prefs.setShortcut(QKeySequence(QKeySequence.StandardKey.Preferences) if not QKeySequence(
-            QKeySequence.StandardKey.Preferences).isEmpty() else QKeySequence("Ctrl+,"))
+        prefs.setShortcut(QKeySequence("Ctrl+,"))
         prefs.triggered.connect(self.edit_preferences)
         quit_action = named(QAction(_("&Quit"), self), "actionQuit")
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
@@ -195,6 +197,8 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.about(self, _("About PostApp IMVO"), _(
             "PostApp IMVO {version}\nFor posts carrying out the IMVO guidelines: expertise, awareness, "
             "support, IMVO conditions and agenda-setting.").format(version=__version__))

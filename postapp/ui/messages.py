@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
-from typing import TypeVar
-
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+from typing import TYPE_CHECKING, TypeVar
 
 from postapp.errors import PostAppError
 from postapp.i18n import _
 
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
 T = TypeVar("T")
-log = logging.getLogger("postapp.ui")
 
 
 def show_error(parent: QWidget | None, message: str) -> None:
+    # Imported here: nothing of this is needed to show the window, and start-up time counts.
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
+
     box = QMessageBox(QMessageBox.Icon.Warning, _("PostApp IMVO"), message, QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("errorMessage")
     if parent is None:
@@ -38,7 +40,9 @@ def guarded(parent: QWidget | None, action: Callable[[], T]) -> T | None:
 
         known = translate_db_error(exc)
         if known is None:
-            log.exception("unexpected error in the window")
+            import logging
+
+            logging.getLogger("postapp.ui").exception("unexpected error in the window")
             show_error(parent, _("Something went wrong ({kind}). Your data was not changed.").format(
                 kind=type(exc).__name__))
         else:

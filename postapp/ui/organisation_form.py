@@ -13,7 +13,8 @@ from postapp.domain import OrganisationKind
 from postapp.i18n import _, format_number
 from postapp.services import contacts
 from postapp.services.contacts import OrganisationData
-from postapp.ui.forms import NotesEdit, named
+from postapp.ui.forms import NotesEdit
+from postapp.ui.naming import named
 from postapp.ui.record_form import RecordForm
 
 

@@ -12,7 +12,8 @@ from postapp.errors import ValidationError
 from postapp.i18n import _
 from postapp.services import contacts
 from postapp.services.contacts import PersonData
-from postapp.ui.forms import NotesEdit, named
+from postapp.ui.forms import NotesEdit
+from postapp.ui.naming import named
 from postapp.ui.organisation_picker import OrganisationPicker
 from postapp.ui.record_form import RecordForm
 
@@ -31,9 +32,9 @@ class PersonForm(RecordForm):
         self.role = named(QLineEdit(), "role")
         self.tags = named(QLineEdit(), "tags")
         self.tags.setPlaceholderText(_("separate tags with commas"))
-        self.sensitive = QCheckBox(_("Sensitive contact (e.g. human rights defender): never shared"))
-        self.sensitive.setObjectName("sensitive")
-        self.sensitive.setAccessibleName(_("Sensitive contact"))
+        self.sensitive = named(QCheckBox(_("Sensitive contact")), "sensitive")
+        self.sensitive.setToolTip(_("Sensitive contact (e.g. human rights defender): never shared"))
+        self.sensitive.setAccessibleDescription(self.sensitive.toolTip())
         self.notes = named(NotesEdit(_("Notes")), "notes")
         for field, label, widget in (
             ("name", _("Name"), self.name), ("email", _("E-mail"), self.email), ("phone", _("Phone"), self.phone),

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from postapp.i18n import LANGUAGES, _
-from postapp.ui.forms import named
+from postapp.ui.naming import named
 from postapp.ui.settings import Preferences
 
 

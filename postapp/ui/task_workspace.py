@@ -32,13 +32,14 @@ def guideline_html(guide: Guideline, lang: str) -> str:
     """The guideline as simple HTML for a read-only ``QTextBrowser``; all content is escaped."""
     e = html.escape
     parts = [f"<h2>{e(pick(guide.title, lang))}</h2>", f"<p>{e(pick(guide.purpose, lang))}</p>"]
-    parts.append(f"<h3>{e(_('Practical tools'))}</h3>")
+    tools_heading, examples_heading = _("Practical tools"), _("Good examples")
+    parts.append(f"<h3>{e(tools_heading)}</h3>")
     for tool in guide.tools:
         kind = _("Checklist") if tool.kind == "checklist" else _("Template")
         parts.append(f"<h4>{e(kind)}: {e(pick(tool.title, lang))}</h4><ul>")
         parts.extend(f"<li>{e(item)}</li>" for item in tool.items_in(lang))
         parts.append("</ul>")
-    parts.append(f"<h3>{e(_('Good examples'))}</h3>")
+    parts.append(f"<h3>{e(examples_heading)}</h3>")
     for example in guide.examples:
         parts.append(f"<p><b>{e(pick(example.title, lang))}</b> <i>({e(example.post)})</i><br>"
                      f"{e(pick(example.text, lang))}</p>")
@@ -77,8 +78,10 @@ class TaskWorkspace(QWidget):
         self.table.setAccessibleName(_("Activities for this core task"))
         self.table.setModel(self.model)
         configure_table(self.table, stretch_column=2)
-        self.table.setColumnWidth(0, 110)
-        self.table.setColumnWidth(1, 110)
+        for column, width in enumerate((100, 100)):
+            self.table.setColumnWidth(column, width)
+        self.table.setColumnWidth(3, 130)
+        self.table.horizontalHeader().setStretchLastSection(False)
         self.new_button = QPushButton(_("&New activity…"))
         self.new_button.setObjectName("newActivity")
         self.new_button.setEnabled(False)
@@ -88,7 +91,8 @@ class TaskWorkspace(QWidget):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         header = QHBoxLayout()
-        header.addWidget(QLabel(f"<b>{html.escape(_('Activities of the post'))}</b>"))
+        activities_heading = _("Activities of the post")
+        header.addWidget(QLabel(f"<b>{html.escape(activities_heading)}</b>"))
         header.addStretch()
         header.addWidget(self.new_button)
         right_layout.addLayout(header)
@@ -98,7 +102,7 @@ class TaskWorkspace(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.guideline)
         splitter.addWidget(right)
-        splitter.setSizes([420, 580])
+        splitter.setSizes([400, 600])
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(splitter, 1)

@@ -1,0 +1,55 @@
+"""Screenshots of the current app for the README and the user guide: the window is opened on a demo
+store offscreen (or on whatever display is set) and each view is grabbed to a PNG.
+
+    .venv/bin/python tools/screenshots.py --db demo.sqlite3 --lang nl --out docs
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QTimer
+
+from postapp.ui.app import application, build_window
+from postapp.ui.main_window import CONTACTS, WORKSPACES
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", required=True, type=Path)
+    parser.add_argument("--lang", default="nl")
+    parser.add_argument("--out", default=Path("docs"), type=Path)
+    parser.add_argument("--search", default="jansen")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    app = application()
+    window = build_window(args.db, args.lang)
+    window.resize(1280, 800)
+
+    def shoot() -> None:
+        window.grab().save(str(args.out / "screenshot-main.png"))
+        window.nav.setCurrentRow(WORKSPACES.index(CONTACTS))
+        contacts = window.workspace(CONTACTS)
+        contacts.search.setText(args.search)  # type: ignore[attr-defined]
+        contacts.run_search()  # type: ignore[attr-defined]
+        contacts.person_list.table.selectRow(1)  # type: ignore[attr-defined]
+        QTimer.singleShot(200, finish)
+
+    def finish() -> None:
+        window.grab().save(str(args.out / "screenshot-contacts.png"))
+        app.quit()
+
+    window.store_opened.connect(lambda: QTimer.singleShot(300, shoot))
+    QTimer.singleShot(30_000, app.quit)
+    window.show()
+    app.exec()
+    return 0 if (args.out / "screenshot-contacts.png").exists() else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
