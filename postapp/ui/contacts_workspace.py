@@ -116,7 +116,8 @@ class ContactsWorkspace(QWidget):
         self.tabs.setObjectName("contactTabs")
         self.tabs.addTab(self.person_list, _("&Persons"))
         self.tabs.addTab(self.organisation_list, _("O&rganisations"))
-        self.tabs.currentChanged.connect(lambda _i: self._update_count())
+        self.tabs.currentChanged.connect(lambda _i: self.run_search())
+        self._shown_query: dict[int, str | None] = {}  # per tab: the query its list shows
 
         self.new_button = QPushButton(_("&New"))
         self.new_button.setObjectName("newContact")
@@ -144,6 +145,7 @@ class ContactsWorkspace(QWidget):
         self.store = store
         self.person_form.attach_store(store, post_code)
         self.organisation_form.attach_store(store, post_code)
+        self._shown_query.clear()
         self.run_search()
 
     def _fetcher(self, rows: Any) -> Any:
@@ -158,10 +160,17 @@ class ContactsWorkspace(QWidget):
         return fetch
 
     def run_search(self) -> None:
+        """Refreshes the visible list only; the other tab catches up when it is shown."""
         self._search_timer.stop()
-        guarded(self, lambda: self.persons.set_source(self._fetcher(search.person_rows)))
-        guarded(self, lambda: self.organisations.set_source(self._fetcher(search.organisation_rows)))
-        self._update_count()
+        tab = self.tabs.currentIndex()
+        query = self.search.text() if self.store is not None else None
+        if tab not in self._shown_query or self._shown_query[tab] != query:
+            model, rows = ((self.persons, search.person_rows) if tab == 0
+                           else (self.organisations, search.organisation_rows))
+            guarded(self, lambda: model.set_source(self._fetcher(rows)))
+            self._shown_query[tab] = query
+        # The count comes right after the list is painted: the first rows matter most.
+        QTimer.singleShot(0, self._update_count)
 
     def _update_count(self) -> None:
         store = self.store
@@ -192,6 +201,6 @@ class ContactsWorkspace(QWidget):
         contact_list.model.reload()
         self._update_count()
         if contact_list is self.organisation_list:
-            self.persons.reload()  # persons show their organisation's name
+            self._shown_query.pop(0, None)  # persons show their organisation's name: reload on return
         if record_id is not None:
             contact_list.select(record_id)

@@ -32,7 +32,12 @@ def test_list_is_lazy_and_fetches_more_on_demand(qtbot: QtBot, demo_db: Path) ->
     ws.persons.fetchMore()
     assert ws.persons.rowCount() == 400
     assert not ws.persons.canFetchMore()
-    assert ws.count.text() == "400 persons"
+    qtbot.waitUntil(lambda: ws.count.text() == "400 persons", timeout=3000)
+    # The organisations list is read only when its tab is shown.
+    assert ws.organisations.rowCount() == 0
+    ws.tabs.setCurrentIndex(1)
+    assert ws.organisations.rowCount() == 80
+    qtbot.waitUntil(lambda: ws.count.text() == "80 organisations", timeout=3000)
 
 
 def test_search_as_you_type_filters_the_list(qtbot: QtBot, demo_db: Path) -> None:
@@ -43,7 +48,7 @@ def test_search_as_you_type_filters_the_list(qtbot: QtBot, demo_db: Path) -> Non
     qtbot.keyClicks(ws.search, "jansen")
     qtbot.waitUntil(lambda: ws.persons.rowCount() == expected, timeout=3000)
     names = [ws.persons.data(ws.persons.index(r, 0)) for r in range(ws.persons.rowCount())]
-    assert ws.count.text().startswith(f"{expected} person")
+    qtbot.waitUntil(lambda: ws.count.text().startswith(f"{expected} person"), timeout=3000)
     assert all("jansen" in n.lower() or "jansen" in ws.persons._rows[i][2] for i, n in enumerate(names))
     ws.search.clear()
     qtbot.waitUntil(lambda: ws.persons.rowCount() == PAGE_SIZE, timeout=3000)
