@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contacts_list
 import demo_store
+import sanctions_import
+import screening
 import search
 import startup
 
@@ -16,3 +18,7 @@ if __name__ == "__main__":
     search.main()
     print("== contacts list")
     contacts_list.main()
+    print("== sanctions screening")
+    screening.main()
+    print("== sanctions list import")
+    sanctions_import.main()

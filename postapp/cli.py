@@ -15,8 +15,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from postapp.conditions.cli import register as register_audit
 from postapp.errors import PostAppError
 from postapp.i18n import LANGUAGES, _, format_number, set_language
+from postapp.sanctions.cli import register as register_sanctions
 
 EXIT_ERROR = 1
 EXIT_BUG = 70
@@ -101,6 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=2026, help=_("random seed, for repeatable data"))
     demo.add_argument("--if-empty", action="store_true", help=_("do nothing when the data file already has data"))
     demo.set_defaults(func=cmd_demo)
+    register_sanctions(commands)
+    register_audit(commands)
     parser.set_defaults(func=cmd_window)
     return parser
 
@@ -119,14 +123,14 @@ def _log_file() -> Path | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    # Language first, so --help and argparse's own errors speak it too.
-    pre = argparse.ArgumentParser(add_help=False)
-    pre.add_argument("--lang", choices=sorted(LANGUAGES))
+    # Language first, so --help and argparse's own errors speak it too. An unknown language is left to
+    # the main parser, which refuses it in one line.
+    pre = OneLineParser(prog="postapp", add_help=False)
+    pre.add_argument("--lang")
     known, _rest = pre.parse_known_args(argv)
-    set_language(known.lang or default_language())
+    set_language(known.lang if known.lang in LANGUAGES else default_language())
     parser = build_parser()
     args = parser.parse_args(argv)
-    args.lang = known.lang
     func: Command = args.func
     try:
         return func(args)

@@ -31,7 +31,7 @@ from postapp.domain.activities import activity_organisation, activity_person
 from postapp.domain.organisations import organisation_agreement
 from postapp.domain.persons import person_tag
 from postapp.errors import PostAppError
-from postapp.i18n import _
+from postapp.i18n import _, format_number
 from postapp.store import search_index
 
 POST_CODE = "HAN"
@@ -118,7 +118,8 @@ def _chunks(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
 def generate(persons: int, seed: int = 2026, today: dt.date | None = None) -> dict[str, list[dict[str, Any]]]:
     """All rows of a demo store, by table name; deterministic for a seed."""
     if persons < 0 or persons > MAX_PERSONS:
-        raise PostAppError(_("The number of persons must be between 0 and {maximum}.").format(maximum=MAX_PERSONS))
+        raise PostAppError(_("The number of persons must be between 0 and {maximum}.").format(
+            maximum=format_number(MAX_PERSONS)))
     rng = random.Random(seed)
     today = today or dt.date.today()
     now = dt.datetime.now(dt.UTC)

@@ -157,6 +157,10 @@ def parse_decimal(text: str) -> Decimal:
     from babel.numbers import parse_decimal as babel_parse_decimal
 
     cleaned = text.strip().replace("€", "").replace("EUR", "").replace(" ", "").replace("\u00a0", "")
+    # Babel accepts exponent notation; "1e999999" is no amount anyone types, and turning it into an
+    # integer later would keep the app busy for many seconds.
+    if "e" in cleaned.casefold():
+        raise ValueError(text)
     try:
         value = babel_parse_decimal(cleaned, locale=_babel_locale(), strict=True)
     except NumberFormatError as exc:

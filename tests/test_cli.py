@@ -91,4 +91,17 @@ def test_dutch_help(tmp_path):
     result = run("--lang", "nl", "--help", tmp_path=tmp_path, lang="en")
     assert result.returncode == 0, result.stderr
     assert "demo" in result.stdout
+    assert "opdrachten:" in result.stdout  # "commands"
+    assert "realistische" in result.stdout and "demopost" in result.stdout  # the demo command's help
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("args", [("--lang", "fr"), ("--lang", "fr", "demo"), ("--lang=de", "--help")])
+def test_an_unknown_language_is_a_one_line_usage_error(tmp_path, args):
+    result = run(*args, tmp_path=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("postapp: ") and "--lang" in lines[0]
+    assert "__main__" not in lines[0]

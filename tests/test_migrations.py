@@ -5,12 +5,13 @@ import sqlite3
 import uuid
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import text
 
 from postapp.domain import Activity, ActivityKind, CoreTask, Organisation, OrganisationKind
 from postapp.services import contacts, search
 from postapp.services.contacts import PersonData
-from postapp.store import SCHEMA_HEAD, open_store
+from postapp.store import SCHEMA_HEAD, StoreError, open_store
 from postapp.store import migrate as migrations
 from postapp.store.backup import list_backups
 from postapp.store.database import current_revision, make_engine
@@ -180,4 +181,56 @@ def index_by_ref(session) -> dict[str, tuple[str, ...]]:
     rows = session.execute(text(
         "SELECT ci.ref, f.name, f.email, f.organisation, f.tags FROM contact_fts f"
         " JOIN contact_index ci ON ci.rowid = f.rowid")).all()
-    return {r[0]: tuple(r[1:]) for r in rows}
+    # Tags as a sorted bag of words: group_concat gives them in no particular order.
+    return {r[0]: (*r[1:4], tuple(sorted((r[4] or "").split()))) for r in rows}
+
+
+CHILD_TABLES = ("person_tag", "activity_person", "activity_organisation", "follow_up", "organisation_agreement")
+
+
+def child_rows(path) -> dict[str, list[tuple]]:
+    con = sqlite3.connect(path)
+    try:
+        return {table: sorted(con.execute(f"SELECT * FROM {table}").fetchall()) for table in CHILD_TABLES}
+    finally:
+        con.close()
+
+
+def test_upgrade_keeps_child_rows_and_leaves_foreign_keys_on(tmp_path):
+    # Migrations run with foreign keys off (a batch rebuild of a parent table would otherwise cascade
+    # into its children); every connection afterwards must have them on again.
+    path = tmp_path / "post.sqlite3"
+    make_release_1_store(path)
+    before = child_rows(path)
+    assert all(before.values())
+    store = open_store(path)
+    try:
+        assert current_revision(path) == SCHEMA_HEAD
+        for _ in range(3):  # the pool hands out the connection the migration used, among others
+            with store.session() as s:
+                assert s.execute(text("PRAGMA foreign_keys")).scalar() == 1
+            with store.read() as s:
+                assert s.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        with store.session() as s:
+            assert s.execute(text("PRAGMA foreign_key_check")).all() == []
+    finally:
+        store.close()
+    assert child_rows(path) == before
+
+
+def test_upgrade_that_would_leave_a_broken_reference_changes_nothing(tmp_path):
+    path = tmp_path / "post.sqlite3"
+    make_release_1_store(path)
+    con = sqlite3.connect(path)  # plain sqlite3 does not enforce foreign keys: a dangling tag link
+    con.execute("INSERT INTO person_tag (person_id, tag_id) VALUES (?, ?)", (PERSON.hex, uuid.uuid4().hex))
+    con.commit()
+    con.close()
+    with pytest.raises(StoreError) as info:
+        open_store(path)
+    assert "broken references" in str(info.value)
+    assert current_revision(path) == "0001_initial"
+    con = sqlite3.connect(path)
+    try:
+        assert con.execute("SELECT count(*) FROM sqlite_master WHERE name = 'contact_fts'").fetchone() == (0,)
+    finally:
+        con.close()

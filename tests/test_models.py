@@ -237,3 +237,54 @@ def test_activity_update_replaces_follow_ups_and_delete_hides_it(store):
             activities.get_activity(s, act.id)
         assert activities.activity_rows(s, CoreTask.EXPERTISE) == []
         assert activities.counts_by_task(s) == {}
+
+
+def test_editing_an_activity_keeps_its_follow_ups_and_soft_deletes_removed_ones(store):
+    with store.session() as s:
+        act = activities.create_activity(s, ActivityData(title="T", date="2026-01-05", follow_ups=[
+            FollowUpData(description="Send report", owner="Eva", due_date="2026-01-20"),
+            FollowUpData(description="Call back", due_date="2026-01-10"),
+        ]), post_code="HAN")
+    with store.session() as s:
+        data = activities.activity_data(activities.get_activity(s, act.id))
+    ids = {f.description: f.id for f in data.follow_ups}
+    assert None not in ids.values()
+
+    report = next(f for f in data.follow_ups if f.description == "Send report")
+    report.done, report.owner = True, "Bram"
+    data.follow_ups = [report, FollowUpData(description="Visit the factory")]  # "Call back" removed
+    with store.session() as s:
+        updated = activities.update_activity(s, act.id, data)
+        assert {f.description for f in updated.follow_ups} == {"Send report", "Visit the factory"}
+    with store.session() as s:
+        stored = activities.get_activity(s, act.id)
+        by_description = {f.description: f for f in stored.follow_ups}
+        assert set(by_description) == {"Send report", "Visit the factory"}
+        assert by_description["Send report"].id == ids["Send report"]  # edited in place, same id
+        assert (by_description["Send report"].done, by_description["Send report"].owner) == (True, "Bram")
+        assert by_description["Visit the factory"].post_code == "HAN"
+        removed = s.get(FollowUp, ids["Call back"])
+        assert removed is not None and removed.is_deleted  # soft-deleted: the deletion can travel
+        assert removed.activity_id == act.id
+        assert s.scalar(select(func.count()).select_from(FollowUp)) == 3
+        # Editing again with the same data changes no ids.
+        again = activities.activity_data(stored)
+    with store.session() as s:
+        activities.update_activity(s, act.id, again)
+    with store.session() as s:
+        assert {f.id for f in activities.get_activity(s, act.id).follow_ups} == {
+            ids["Send report"], by_description["Visit the factory"].id}
+
+
+def test_a_follow_up_removed_meanwhile_cannot_be_edited(store):
+    with store.session() as s:
+        act = activities.create_activity(s, ActivityData(title="T", date="2026-01-05", follow_ups=[
+            FollowUpData(description="Old")]))
+    with store.session() as s:
+        data = activities.activity_data(activities.get_activity(s, act.id))
+    stale = data.follow_ups[0]
+    with store.session() as s:
+        activities.update_activity(s, act.id, ActivityData(title="T", date="2026-01-05"))
+    with pytest.raises(ValidationError) as info, store.session() as s:
+        activities.update_activity(s, act.id, ActivityData(title="T", date="2026-01-05", follow_ups=[stale]))
+    assert list(info.value.errors) == ["follow_ups"]

@@ -1,17 +1,29 @@
 """Use cases over the store: contacts, activities and the checks on what a user typed."""
 
 import datetime as dt
+import time
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from postapp.domain import Activity, ActivityKind, CoreTask, Organisation, OrganisationKind, Person, Tag
+from postapp.domain import (
+    Activity,
+    ActivityKind,
+    CoreTask,
+    Organisation,
+    OrganisationKind,
+    Person,
+    SectorAgreement,
+    Tag,
+)
 from postapp.errors import ValidationError
-from postapp.i18n import set_language
-from postapp.services import activities, contacts, search
+from postapp.i18n import parse_decimal, set_language
+from postapp.services import activities, contacts, search, validation
 from postapp.services.activities import ActivityData, FollowUpData
 from postapp.services.contacts import OrganisationData, PersonData
+from postapp.services.validation import split_list
 
 
 def count(store, model) -> int:
@@ -326,3 +338,70 @@ def test_activity_rows_are_newest_first_and_paged(store):
         assert first + rest == rows
         assert [r.id for r in activities.activity_rows(s, CoreTask.SUPPORT)] == [ids[6], ids[5]]
         assert activities.activity_rows(s, CoreTask.AWARENESS) == []
+
+
+# --- what a form hands over ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["1e999999", "1E5", "2e-3", "1,5E3", "-1e10", "€ 4e7"])
+def test_exponent_notation_is_not_a_number_a_user_means(text):
+    started = time.monotonic()
+    with pytest.raises(ValueError):
+        parse_decimal(text)
+    assert time.monotonic() - started < 1
+
+
+@pytest.mark.parametrize(("field", "value"), [("employees", "1e999999"), ("employees", "1E5"),
+                                              ("turnover_eur", "1e999999"), ("assets_eur", "4E7")])
+def test_exponents_are_field_errors_at_once(store, field, value):
+    started = time.monotonic()
+    errors = organisation_errors(store, OrganisationData(name="Org", **{field: value}))
+    assert list(errors) == [field]
+    assert time.monotonic() - started < 1  # int(Decimal("1E+999999")) would take many seconds
+
+
+def test_a_whole_number_is_parsed_once(monkeypatch):
+    calls = []
+
+    def counting(text: str) -> Decimal:
+        calls.append(text)
+        return parse_decimal(text)
+
+    monkeypatch.setattr(validation, "parse_decimal", counting)
+    check = validation.Checker()
+    assert check.integer("employees", "1,500", "Employees") == 1500
+    assert calls == ["1,500"]
+    assert check.integer("employees", "1.5", "Employees") is None
+    assert check.integer("employees", 20_000_000, "Employees") is None
+    assert check.integer("employees", 250, "Employees") == 250
+    assert list(check.errors) == ["employees"]
+
+
+@pytest.mark.parametrize(("text", "items"), [
+    ("living wage, gender", ["living wage", "gender"]),
+    (" ILO ,, ,NCP ", ["ILO", "NCP"]),
+    ("", []),
+    (" , ", []),
+    ("one", ["one"]),
+])
+def test_split_list(text, items):
+    assert split_list(text) == items
+
+
+def test_existing_agreements_are_reused_not_added_again(store, monkeypatch):
+    with store.session() as s:
+        contacts.create_organisation(s, OrganisationData(name="A", agreements=["Kleding en textiel"]))
+    added = []
+    real_add = Session.add
+
+    def spy(self, instance, *args, **kwargs):
+        added.append(instance)
+        return real_add(self, instance, *args, **kwargs)
+
+    monkeypatch.setattr(Session, "add", spy)
+    with store.session() as s:
+        org = contacts.create_organisation(s, OrganisationData(
+            name="B", agreements=["Kleding en textiel", "Metaal"]))
+        assert sorted(a.name for a in org.agreements) == ["Kleding en textiel", "Metaal"]
+    assert sorted(a.name for a in added if isinstance(a, SectorAgreement)) == ["Metaal"]
+    with store.session() as s:
+        assert s.scalar(select(func.count()).select_from(SectorAgreement)) == 2

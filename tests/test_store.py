@@ -1,6 +1,9 @@
 """Opening the data file: pragmas, refusing wrong files, and database failures as user messages."""
 
 import sqlite3
+import threading
+import time
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
@@ -12,8 +15,8 @@ from postapp.services import contacts
 from postapp.services.contacts import OrganisationData, PersonData
 from postapp.store import SCHEMA_HEAD, Store, StoreError, open_store
 from postapp.store import migrate as migrations
-from postapp.store.backup import list_backups
-from postapp.store.database import make_engine
+from postapp.store.backup import backup_database, backups_dir, list_backups
+from postapp.store.database import BUSY_TIMEOUT_MS, make_engine
 from postapp.store.errors import translate_db_error
 
 
@@ -202,3 +205,151 @@ def test_a_validation_error_propagates_unchanged_and_rolls_back(store):
         contacts.create_person(s, PersonData(name=""))
     with store.session() as s:
         assert s.scalar(select(func.count()).select_from(Person)) == 0
+
+
+# --- unusual paths, unreadable files, backups of other stores ----------------------------------------
+
+def test_a_folder_with_hash_and_question_mark_in_its_name_is_used_as_it_is(tmp_path):
+    # In an SQLite URI '#' starts a fragment and '?' the query: "rv#1 ?x/post.sqlite3" would open "rv".
+    folder = tmp_path / "rv#1 ?x"
+    path = folder / "post.sqlite3"
+    folder.mkdir()
+    migrations_engine = make_engine(path)  # a store as release 1 left it, so that opening migrates it
+    migrations.upgrade(migrations_engine, "0001_initial")
+    migrations_engine.dispose()
+    raw = sqlite3.connect(path)
+    raw.execute("INSERT INTO tag (name, id, created_at, updated_at, post_code) VALUES ('gender', 'ab', '', '', '')")
+    raw.commit()
+    raw.close()
+
+    store = open_store(path)
+    try:
+        assert store.path == path
+        with store.read() as s:
+            assert s.execute(text("SELECT version_num FROM alembic_version")).scalar() == SCHEMA_HEAD
+            assert s.execute(text("SELECT name FROM tag")).scalars().all() == ["gender"]
+        with store.session() as s:
+            contacts.create_person(s, PersonData(name="Lan"))
+        backups = list_backups(path)
+        assert store.backups_made == backups and len(backups) == 1
+        assert backups[0].parent == folder / "backups"
+        copy = sqlite3.connect(backups[0])
+        try:
+            assert copy.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001_initial",)]
+            assert copy.execute("SELECT name FROM tag").fetchall() == [("gender",)]
+        finally:
+            copy.close()
+    finally:
+        store.close()
+    # Nothing was created beside the folder (e.g. a file "rv" that a broken URI would open).
+    assert [p.name for p in tmp_path.iterdir()] == ["rv#1 ?x"]
+
+    read_only = make_engine(path, read_only=True)
+    try:
+        with read_only.connect() as conn:
+            assert conn.exec_driver_sql("SELECT count(*) FROM person").scalar() == 1
+    finally:
+        read_only.dispose()
+
+    raw = sqlite3.connect(path)
+    raw.execute("UPDATE alembic_version SET version_num = '9999_future'")
+    raw.commit()
+    raw.close()
+    with pytest.raises(StoreError) as info:
+        open_store(path)
+    assert "newer version" in str(info.value) and "9999_future" in str(info.value)
+    assert len(list_backups(path)) == 1
+
+
+def test_a_file_that_cannot_be_read_is_a_store_error(tmp_path, monkeypatch):
+    path = tmp_path / "post.sqlite3"
+    open_store(path).close()
+    real_open = Path.open
+
+    def refuse(self, *args, **kwargs):
+        if self == path:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", refuse)  # running as root, chmod would not stop the read
+    with pytest.raises(StoreError) as info:
+        open_store(path)
+    assert "not allowed to read" in str(info.value)
+    assert str(path) in str(info.value)
+
+
+def test_backups_of_another_store_in_the_folder_are_neither_listed_nor_pruned(tmp_path):
+    path = tmp_path / "postapp.sqlite3"
+    open_store(path).close()
+    folder = backups_dir(path)
+    folder.mkdir()
+    others = [folder / f"postapp-test-2025010{i}T000000000000Z-before-0002.sqlite3" for i in range(1, 8)]
+    others.append(folder / "postapp-2024-20250101T000000000000Z-before-0002.sqlite3")  # "postapp-2024.sqlite3"
+    others.append(folder / "postapp-notes.sqlite3")
+    for other in others:
+        other.write_bytes(b"")
+    made = [backup_database(path, f"test{i}", keep=3) for i in range(5)]
+    assert list_backups(path) == sorted(made[-3:], reverse=True)
+    assert all(other.exists() for other in others)
+    assert all(p.exists() for p in made[-3:]) and not any(p.exists() for p in made[:2])
+
+
+# --- two writers -------------------------------------------------------------------------------------
+
+def test_a_unit_of_work_waits_for_another_writer_instead_of_failing(tmp_path):
+    """A deferred transaction that read before another connection committed cannot write any more
+    ("database is locked", at once); ``session()`` begins IMMEDIATE and waits for the other writer."""
+    path = tmp_path / "post.sqlite3"
+    first, second = open_store(path), open_store(path)
+    try:
+        with first.session() as s:
+            org_id = contacts.create_organisation(s, OrganisationData(name="Delta")).id
+        writing, failures = threading.Event(), []
+
+        def hold_the_write_lock() -> None:
+            try:
+                with first.session() as s:
+                    contacts.create_person(s, PersonData(name="First writer"))
+                    s.flush()
+                    writing.set()
+                    time.sleep(0.5)
+            except BaseException as exc:  # pragma: no cover - reported below
+                failures.append(exc)
+                writing.set()
+
+        thread = threading.Thread(target=hold_the_write_lock)
+        thread.start()
+        assert writing.wait(5)
+        started = time.monotonic()
+        with second.session() as s:  # reads (the organisation, the tags), then writes
+            contacts.create_person(s, PersonData(name="Second writer", organisation_id=org_id, tags=["x"]))
+        waited = time.monotonic() - started
+        thread.join(5)
+        assert failures == []
+        assert 0.2 < waited < BUSY_TIMEOUT_MS / 1000
+        with second.read() as s:
+            assert sorted(s.scalars(select(Person.name))) == ["First writer", "Second writer"]
+    finally:
+        first.close()
+        second.close()
+
+
+def test_reading_neither_waits_for_a_writer_nor_keeps_anything(store):
+    with store.session() as s:
+        contacts.create_person(s, PersonData(name="Lan"))
+    other = open_store(store.path)
+    try:
+        with other.session() as writer:
+            contacts.create_person(writer, PersonData(name="Not yet committed"))
+            writer.flush()
+            started = time.monotonic()
+            with store.read() as s:
+                assert s.scalars(select(Person.name)).all() == ["Lan"]
+            assert time.monotonic() - started < 1
+    finally:
+        other.close()
+    with store.read() as s:
+        contacts.create_person(s, PersonData(name="Written in a read"))
+        s.flush()
+    with store.read() as s:
+        assert sorted(s.scalars(select(Person.name))) == ["Lan", "Not yet committed"]

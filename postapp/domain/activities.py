@@ -77,8 +77,12 @@ class Activity(Base, SyncedMixin):
 
     persons: Mapped[list[Person]] = relationship(secondary=activity_person)
     organisations: Mapped[list[Organisation]] = relationship(secondary=activity_organisation)
+    # The live follow-ups only. One that is removed is soft-deleted (``deleted_at``), never deleted, so
+    # its removal can travel as a change: hence no "delete-orphan", and a follow-up is never taken out
+    # of this list in code (that would null its activity_id); ``services.activities`` expires it instead.
     follow_ups: Mapped[list["FollowUp"]] = relationship(
-        back_populates="activity", cascade="all, delete-orphan", order_by="FollowUp.due_date"
+        primaryjoin="and_(Activity.id == FollowUp.activity_id, FollowUp.deleted_at.is_(None))",
+        back_populates="activity", cascade="all", passive_deletes=True, order_by="FollowUp.due_date"
     )
 
 

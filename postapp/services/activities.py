@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from postapp.domain import Activity, ActivityKind, CoreTask, FollowUp, Organisation, Person
+from postapp.domain.base import utcnow
 from postapp.i18n import _
 from postapp.services.records import get_live, soft_delete
 from postapp.services.validation import Checker
@@ -19,10 +20,14 @@ from postapp.services.validation import Checker
 
 @dataclass
 class FollowUpData:
+    """A follow-up as a form holds it; ``id`` is that of a stored follow-up being edited, ``None`` for
+    a new one. Stored follow-ups that an edit no longer lists are soft-deleted."""
+
     description: str = ""
     owner: str = ""
     due_date: str | dt.date | None = None
     done: bool = False
+    id: uuid.UUID | None = None
 
 
 @dataclass
@@ -56,19 +61,34 @@ def _apply(session: Session, activity: Activity, data: ActivityData, post_code: 
     outcome = check.notes("outcome", data.outcome, _("Outcome"))
     persons = [p for p in (session.get(Person, i) for i in data.person_ids) if p and not p.is_deleted]
     orgs = [o for o in (session.get(Organisation, i) for i in data.organisation_ids) if o and not o.is_deleted]
+    stored = {f.id: f for f in activity.follow_ups}
     follow_ups = []
     for item in data.follow_ups:
         description = check.required("follow_ups", item.description, _("Follow-up"), 2000)
         due = check.date("follow_ups", item.due_date, _("Due date"), required=False)
         owner = check.text("follow_ups", item.owner, _("Owner"), 200)
-        follow_ups.append(FollowUp(description=description, owner=owner, due_date=due, done=item.done,
-                                   post_code=post_code))
+        if item.id is not None and item.id not in stored:
+            check.fail("follow_ups", _("A follow-up you edited was removed in the meantime; add it again."))
+        follow_ups.append((item, description, due, owner))
     check.done()
     assert date is not None
     activity.core_task, activity.kind, activity.title, activity.date = task, kind, title, date
     activity.notes, activity.outcome = notes, outcome
     activity.persons, activity.organisations = persons, orgs
-    activity.follow_ups = follow_ups
+    # Edited in place and new ones added, so ids stay stable for sync; the rest is soft-deleted.
+    listed = set()
+    for item, description, due, owner in follow_ups:
+        follow_up = stored.get(item.id) if item.id is not None else None
+        if follow_up is None:
+            follow_up = FollowUp(post_code=post_code)
+            activity.follow_ups.append(follow_up)
+        follow_up.description, follow_up.owner, follow_up.due_date = description, owner, due
+        follow_up.done = item.done
+        listed.add(item.id)
+    removed = [f for f in stored.values() if f.id not in listed]
+    now = utcnow()
+    for follow_up in removed:
+        follow_up.deleted_at = now
 
 
 def create_activity(session: Session, data: ActivityData, post_code: str = "") -> Activity:
@@ -87,7 +107,20 @@ def update_activity(session: Session, activity_id: uuid.UUID, data: ActivityData
     activity = get_activity(session, activity_id)
     _apply(session, activity, data, activity.post_code)
     session.flush()
+    # Soft-deleted follow-ups stay in the loaded list until it is read again from the store.
+    session.expire(activity, ["follow_ups"])
     return activity
+
+
+def activity_data(activity: Activity) -> ActivityData:
+    """The editable view of a stored activity, its follow-ups with their ids, to fill a form."""
+    return ActivityData(
+        core_task=activity.core_task, kind=activity.kind, title=activity.title, date=activity.date,
+        notes=activity.notes, outcome=activity.outcome, person_ids=[p.id for p in activity.persons],
+        organisation_ids=[o.id for o in activity.organisations],
+        follow_ups=[FollowUpData(description=f.description, owner=f.owner, due_date=f.due_date, done=f.done,
+                                 id=f.id) for f in activity.follow_ups],
+    )
 
 
 def delete_activity(session: Session, activity_id: uuid.UUID) -> None:

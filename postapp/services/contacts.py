@@ -128,8 +128,10 @@ def _agreements(session: Session, names: list[str], post_code: str) -> list[Sect
     existing = {a.name: a for a in session.scalars(select(SectorAgreement).where(SectorAgreement.name.in_(wanted)))}
     result = []
     for name in wanted:
-        agreement = existing.get(name) or SectorAgreement(name=name, post_code=post_code)
-        session.add(agreement)
+        agreement = existing.get(name)
+        if agreement is None:
+            agreement = SectorAgreement(name=name, post_code=post_code)
+            session.add(agreement)
         result.append(agreement)
     return result
 

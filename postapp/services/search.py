@@ -7,6 +7,7 @@ word the user typed becomes a quoted prefix term, so any input is safe to pass t
 from __future__ import annotations
 
 import re
+import unicodedata
 import uuid
 from typing import NamedTuple
 
@@ -28,7 +29,9 @@ _FOLD = str.maketrans("đĐ", "dD")  # as the index does (migration 0002): "dang
 
 def match_expression(query: str) -> str | None:
     """``'jan de'`` -> ``'"jan"* "de"*'``; ``None`` when nothing searchable was typed."""
-    bounded = query[: MAX_TERMS * (MAX_TERM_LEN + 1) * 4].translate(_FOLD)
+    # Composed form first: a decomposed "Đặng" (D-stroke, a, combining marks) would otherwise split
+    # into several words at the marks, and "đ" would escape the folding below.
+    bounded = unicodedata.normalize("NFC", query[: MAX_TERMS * (MAX_TERM_LEN + 1) * 4]).translate(_FOLD)
     terms = [t[:MAX_TERM_LEN] for t in _WORD.findall(bounded)][:MAX_TERMS]
     if not terms:
         return None
@@ -130,3 +133,24 @@ def count_organisations(session: Session, query: str = "") -> int:
         return _count(session, "organisation", query)
     return session.scalar(
         select(func.count()).select_from(Organisation).where(Organisation.deleted_at.is_(None))) or 0
+
+
+def organisation_suggestions(session: Session, query: str, limit: int = 20) -> list[OrganisationRow]:
+    """For a picker: organisations named exactly as typed (ignoring case) first, then the best matches.
+
+    The exact ones come first so that a full name typed out is always among the suggestions, however
+    many other organisations share its words.
+    """
+    name = query.strip()
+    if not name:
+        return []
+    exact = session.execute(
+        select(Organisation.id, Organisation.name, Organisation.kind, Organisation.sector, Organisation.country)
+        .where(Organisation.deleted_at.is_(None), Organisation.name.collate("NOCASE") == name)
+        .order_by(Organisation.id)
+        .limit(limit)
+    )
+    rows = [OrganisationRow(r[0], r[1], str(r[2]), r[3], r[4]) for r in exact]
+    seen = {r.id for r in rows}
+    rows.extend(r for r in organisation_rows(session, query, 0, limit) if r.id not in seen)
+    return rows[:limit]

@@ -24,6 +24,11 @@ def too_long(label: str, limit: int, size: int) -> str:
         label=label, limit=format_number(limit), size=format_number(size))
 
 
+def split_list(text: str) -> list[str]:
+    """``"living wage, gender,, "`` -> ``["living wage", "gender"]``: a comma-separated field's items."""
+    return [item.strip() for item in text.split(",") if item.strip()]
+
+
 class Checker:
     """Collects field errors; ``done()`` raises them together."""
 
@@ -66,8 +71,9 @@ class Checker:
         if value is None or (isinstance(value, str) and not value.strip()):
             return None
         try:
-            number = int(value) if isinstance(value, int) else int(parse_decimal(value))
-            if isinstance(value, str) and parse_decimal(value) != number:
+            # Parsed once; the range is checked on the Decimal, before a huge number becomes an int.
+            number = Decimal(value) if isinstance(value, int) else parse_decimal(value)
+            if number != number.to_integral_value():
                 raise ValueError(value)
         except (ValueError, InvalidOperation):
             self.fail(field, _("{label} must be a whole number, for example {example}.").format(
@@ -77,7 +83,7 @@ class Checker:
             self.fail(field, _("{label} must be between {minimum} and {maximum}.").format(
                 label=label, minimum=format_number(minimum), maximum=format_number(MAX_COUNT)))
             return None
-        return number
+        return int(number)
 
     def amount(self, field: str, value: str | int | Decimal | None, label: str) -> Decimal | None:
         if value is None or (isinstance(value, str) and not value.strip()):

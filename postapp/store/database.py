@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import URL, Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from postapp.i18n import _
@@ -21,7 +21,7 @@ from postapp.store.backup import backup_database
 from postapp.store.errors import StoreError, translate_db_error
 
 # The newest migration this build knows; a test checks it equals Alembic's head.
-SCHEMA_HEAD = "0002_contact_search"
+SCHEMA_HEAD = "0004_condition_checks"
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 
@@ -40,12 +40,27 @@ def _set_pragmas(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
         cur.close()
 
 
+# Execution option naming how a transaction begins: "IMMEDIATE" for units of work that write.
+BEGIN_OPTION = "postapp_begin"
+
+
 def _begin(conn: Connection) -> None:
-    conn.exec_driver_sql("BEGIN")
+    # A deferred BEGIN takes the write lock only at the first write; if another connection committed
+    # after this one read, that write fails at once with "database is locked" (busy_timeout cannot
+    # help). BEGIN IMMEDIATE takes the write lock up front and waits up to busy_timeout for it.
+    mode = conn.get_execution_options().get(BEGIN_OPTION, "")
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if mode == "IMMEDIATE" else "BEGIN")
+
+
+def read_only_uri(path: Path) -> str:
+    """An SQLite URI opening ``path`` read-only; ``as_uri`` percent-encodes '#', '?' and spaces."""
+    return path.absolute().as_uri() + "?mode=ro"
 
 
 def make_engine(path: Path, *, read_only: bool = False) -> Engine:
-    url = f"sqlite+pysqlite:///file:{path}?mode=ro&uri=true" if read_only else f"sqlite+pysqlite:///{path}"
+    # URL.create keeps the path as it is; a URL string would be split at '?' and lose '#...'.
+    url = (URL.create("sqlite+pysqlite", database=path.absolute().as_uri(), query={"mode": "ro", "uri": "true"})
+           if read_only else URL.create("sqlite+pysqlite", database=str(path)))
     engine = create_engine(url, connect_args={"check_same_thread": False})
     event.listen(engine, "connect", _set_pragmas)
     event.listen(engine, "begin", _begin)
@@ -65,7 +80,7 @@ def check_file(path: Path) -> None:
 def current_revision(path: Path) -> str | None:
     if not path.exists() or path.stat().st_size == 0:
         return None
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    con = sqlite3.connect(read_only_uri(path), uri=True)
     try:
         row = con.execute("SELECT version_num FROM alembic_version").fetchone()
     except sqlite3.OperationalError as exc:
@@ -80,7 +95,7 @@ def current_revision(path: Path) -> str | None:
 def _has_tables(path: Path) -> bool:
     if not path.exists() or path.stat().st_size == 0:
         return False
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    con = sqlite3.connect(read_only_uri(path), uri=True)
     try:
         return bool(con.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0])
     finally:
@@ -89,14 +104,23 @@ def _has_tables(path: Path) -> bool:
 
 @dataclass
 class Store:
-    """An open data file: the engine and a session factory bound to it."""
+    """An open data file: the engine and two session factories bound to it.
+
+    ``session()`` is for work that may write: its transaction begins IMMEDIATE, so it holds the write
+    lock from the start (waiting up to ``BUSY_TIMEOUT_MS`` for another writer to finish) and a read
+    followed by a write cannot fail halfway. ``read()`` is for lists, counts and forms being filled:
+    a deferred transaction that never waits for writers and is rolled back at the end.
+    """
 
     path: Path
     engine: Engine
     backups_made: list[Path] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # Both share the engine's pool and listeners; only the option read by ``_begin`` differs.
+        writer = self.engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
+        self._sessions = sessionmaker(writer, expire_on_commit=False)
+        self._readers = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -114,6 +138,20 @@ class Store:
         finally:
             session.close()
 
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """Read-only work: nothing done in the block is kept (the transaction is rolled back)."""
+        session = self._readers()
+        try:
+            yield session
+        except BaseException as exc:
+            known = translate_db_error(exc)
+            if known is not None and known is not exc:
+                raise known from exc
+            raise
+        finally:
+            session.close()  # rolls back
+
     def close(self) -> None:
         self.engine.dispose()
 
@@ -125,8 +163,8 @@ def open_store(path: Path | str, *, migrate: bool = True) -> Store:
     up first, so a failed upgrade can always be undone from ``backups/``.
     """
     path = Path(path).expanduser().resolve()
-    check_file(path)
     try:
+        check_file(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         revision = current_revision(path)
         if revision is None and _has_tables(path):
@@ -150,10 +188,14 @@ def open_store(path: Path | str, *, migrate: bool = True) -> Store:
         return Store(path, engine)
     except StoreError:
         raise
-    except (sqlite3.Error, OSError, Exception) as exc:
+    except Exception as exc:
         known = translate_db_error(exc)
         if known is not None:
             raise known from exc
+        if isinstance(exc, PermissionError):
+            raise StoreError(_("You are not allowed to read or write the data file {path}. "
+                               "Choose another file or ask for access.").format(path=path)) from exc
         if isinstance(exc, OSError):
-            raise StoreError(_("The data file cannot be opened: {reason}").format(reason=exc.strerror)) from exc
+            raise StoreError(_("The data file cannot be opened: {reason}").format(
+                reason=exc.strerror or exc)) from exc
         raise

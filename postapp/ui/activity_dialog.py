@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -35,6 +35,7 @@ class ActivityDialog(QDialog):
 
         self.store, self.task, self.post_code = store, task, post_code
         self.setObjectName("activityDialog")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle(_("New activity: {task}").format(task=_(task.label)))
         self.errors = FieldErrors()
         form = QFormLayout()

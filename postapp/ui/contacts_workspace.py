@@ -27,7 +27,7 @@ from postapp.domain import OrganisationKind
 from postapp.i18n import _, format_number, ngettext
 from postapp.services import search
 from postapp.ui.lazy_model import LazyTableModel, configure_table
-from postapp.ui.messages import guarded
+from postapp.ui.messages import guarded, show_error
 from postapp.ui.organisation_form import OrganisationForm
 from postapp.ui.person_form import PersonForm
 from postapp.ui.record_form import RecordForm
@@ -104,6 +104,8 @@ class ContactsWorkspace(QWidget):
         self.organisations = LazyTableModel(
             [_("Name"), _("Kind"), _("Sector"), _("Country")],
             [lambda r: r[1], lambda r: _kind_label(r[2]), lambda r: r[3], lambda r: r[4]], self)
+        for model in (self.persons, self.organisations):
+            model.failed.connect(lambda message: show_error(self, message))
         self.person_form = PersonForm()
         self.organisation_form = OrganisationForm()
         self.person_list = ContactList(self.persons, self.person_form)
@@ -148,13 +150,17 @@ class ContactsWorkspace(QWidget):
         self._shown_query.clear()
         self.run_search()
 
+    def set_post_code(self, post_code: str) -> None:
+        """The post's code, recorded on new contacts (after the preferences change)."""
+        self.person_form.post_code = self.organisation_form.post_code = post_code
+
     def _fetcher(self, rows: Any) -> Any:
         store, query = self.store, self.search.text()
         if store is None:
             return None
 
         def fetch(offset: int, limit: int) -> list[Any]:
-            with store.session() as session:
+            with store.read() as session:
                 return list(rows(session, query, offset, limit))
 
         return fetch
@@ -167,8 +173,15 @@ class ContactsWorkspace(QWidget):
         if tab not in self._shown_query or self._shown_query[tab] != query:
             model, rows = ((self.persons, search.person_rows) if tab == 0
                            else (self.organisations, search.organisation_rows))
-            guarded(self, lambda: model.set_source(self._fetcher(rows)))
-            self._shown_query[tab] = query
+
+            def load() -> bool:
+                model.set_source(self._fetcher(rows))
+                return model.error is None  # a failed page was shown to the user by ``failed``
+
+            if guarded(self, load):
+                self._shown_query[tab] = query
+            else:  # the list is empty because it failed: read it again next time, not "already shown"
+                self._shown_query.pop(tab, None)
         # The count comes right after the list is painted: the first rows matter most.
         QTimer.singleShot(0, self._update_count)
 
@@ -181,7 +194,7 @@ class ContactsWorkspace(QWidget):
         query = self.search.text()
 
         def count() -> None:
-            with store.session() as session:
+            with store.read() as session:
                 n = (search.count_persons if persons_tab else search.count_organisations)(session, query)
             template = (ngettext("{n} person", "{n} persons", n) if persons_tab
                         else ngettext("{n} organisation", "{n} organisations", n))
@@ -198,7 +211,7 @@ class ContactsWorkspace(QWidget):
             first.setFocus()
 
     def _after_change(self, contact_list: ContactList, record_id: uuid.UUID | None) -> None:
-        contact_list.model.reload()
+        guarded(self, contact_list.model.reload)
         self._update_count()
         if contact_list is self.organisation_list:
             self._shown_query.pop(0, None)  # persons show their organisation's name: reload on return

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMimeData, Signal
+from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from postapp.errors import ValidationError
@@ -26,6 +26,7 @@ class FieldErrors:
         inner.addWidget(widget)
         error = QLabel()
         error.setObjectName(f"error_{field}")
+        error.setTextFormat(Qt.TextFormat.PlainText)  # messages quote what users typed
         error.setStyleSheet(ERROR_STYLE)
         error.setWordWrap(True)
         error.hide()

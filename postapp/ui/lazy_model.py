@@ -1,13 +1,20 @@
 """A table model that holds only the rows fetched so far and asks the core for the next page when
-the view scrolls near the end (Qt's ``canFetchMore``/``fetchMore``), so 100,000 persons open at once."""
+the view scrolls near the end (Qt's ``canFetchMore``/``fetchMore``), so 100,000 persons open at once.
+
+``fetchMore`` is called by the view, from Qt, where an exception cannot be handled: a page that
+cannot be read marks the model exhausted (no endless retries while scrolling) and emits ``failed``
+with the message for the user; the workspace owning the model shows it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+
+from postapp.i18n import _
 
 PAGE_SIZE = 200
 Index = QModelIndex | QPersistentModelIndex
@@ -32,6 +39,8 @@ def configure_table(view: QTableView, stretch_column: int) -> None:
 class LazyTableModel(QAbstractTableModel):
     """Rows are tuples whose first element is the record id; ``columns`` maps a header to a formatter."""
 
+    failed = Signal(str)  # a page could not be read: the translated message
+
     def __init__(self, headers: list[str], formatters: list[Callable[[tuple[Any, ...]], str]],
                  parent: Any = None) -> None:
         super().__init__(parent)
@@ -40,6 +49,7 @@ class LazyTableModel(QAbstractTableModel):
         self._rows: list[tuple[Any, ...]] = []
         self._fetch: FetchPage | None = None
         self._exhausted = True
+        self.error: str | None = None  # the message of the last failed page, until the next start
 
     def set_source(self, fetch: FetchPage | None) -> None:
         """Starts over with a new query; the first page is loaded right away."""
@@ -47,6 +57,7 @@ class LazyTableModel(QAbstractTableModel):
         self._rows = []
         self._fetch = fetch
         self._exhausted = fetch is None
+        self.error = None
         self.endResetModel()
         if fetch is not None:
             self.fetchMore(QModelIndex())
@@ -67,7 +78,13 @@ class LazyTableModel(QAbstractTableModel):
         if parent.isValid() or self._fetch is None or self._exhausted:
             return
         # One row more than a page tells whether another page exists, without a count query.
-        page = list(self._fetch(len(self._rows), PAGE_SIZE + 1))
+        try:
+            page = list(self._fetch(len(self._rows), PAGE_SIZE + 1))
+        except Exception as exc:
+            self._exhausted = True
+            self.error = _failure_message(exc)
+            self.failed.emit(self.error)
+            return
         self._exhausted = len(page) <= PAGE_SIZE
         page = page[:PAGE_SIZE]
         if page:
@@ -99,3 +116,19 @@ class LazyTableModel(QAbstractTableModel):
     @property
     def loaded(self) -> int:
         return len(self._rows)
+
+
+def _failure_message(exc: Exception) -> str:
+    """What to tell the user about a page that could not be read; an unexpected failure is logged."""
+    from postapp.errors import PostAppError
+    from postapp.store.errors import translate_db_error
+
+    if isinstance(exc, PostAppError):
+        return str(exc)
+    known = translate_db_error(exc)
+    if known is not None:
+        return str(known)
+    import logging
+
+    logging.getLogger("postapp.ui").exception("unexpected error reading a list")
+    return _("The list could not be read ({kind}). Your data was not changed.").format(kind=type(exc).__name__)

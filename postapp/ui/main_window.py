@@ -147,7 +147,13 @@ class MainWindow(QMainWindow):
             contacts.attach_store(self.store, self.prefs.post_code)
             widget = contacts
         else:
-            task_ws = TaskWorkspace(CoreTask(key))
+            task_ws: TaskWorkspace
+            if key == CoreTask.CONDITIONS:
+                from postapp.ui.conditions_workspace import ConditionsWorkspace
+
+                task_ws = ConditionsWorkspace(self.prefs)
+            else:
+                task_ws = TaskWorkspace(CoreTask(key))
             task_ws.post_code = self.prefs.post_code
             if self.store is not None:
                 task_ws.attach_store(self.store)
@@ -175,9 +181,10 @@ class MainWindow(QMainWindow):
         path = self.db_path or default_db_path()
         try:
             self.store = open_store(path)
-        except PostAppError as exc:
+        except Exception as exc:
+            # Whatever went wrong, the status bar must not keep saying "Opening the data file…".
             self.data_label.setText(_("No data file open"))
-            show_error(self, str(exc))
+            show_error(self, self._open_failure(exc))
             return
         self.data_label.setText(_("Data file: {path}").format(path=self.store.path))
         self.data_label.setToolTip(str(self.store.path))
@@ -188,13 +195,38 @@ class MainWindow(QMainWindow):
                 widget.attach_store(self.store, self.prefs.post_code)  # type: ignore[attr-defined]
         self.store_opened.emit()
 
+    @staticmethod
+    def _open_failure(exc: Exception) -> str:
+        """The message for a data file that could not be opened; an unexpected failure is logged."""
+        if isinstance(exc, PostAppError):
+            return str(exc)
+        from postapp.store.errors import translate_db_error
+
+        known = translate_db_error(exc)
+        if known is not None:
+            return str(known)
+        import logging
+
+        logging.getLogger("postapp.ui").exception("unexpected error opening the data file")
+        return _("The data file could not be opened ({kind}). Nothing was changed; "
+                 "the details are in the log.").format(kind=type(exc).__name__)
+
     def edit_preferences(self) -> None:
         from postapp.ui.preferences import PreferencesDialog
 
         dialog = PreferencesDialog(self.prefs, self)
-        dialog.accepted.connect(lambda: self.setWindowTitle(
-            _("PostApp IMVO — {post}").format(post=self.prefs.post_name)))
+        dialog.accepted.connect(self._preferences_changed)
         dialog.open()
+
+    def _preferences_changed(self) -> None:
+        self.setWindowTitle(_("PostApp IMVO — {post}").format(post=self.prefs.post_name))
+        # Workspaces built so far keep the post code they were given: hand them the new one.
+        post_code = self.prefs.post_code
+        for key, widget in self.workspaces.items():
+            if isinstance(widget, TaskWorkspace):
+                widget.post_code = post_code
+            elif key == CONTACTS:
+                widget.set_post_code(post_code)  # type: ignore[attr-defined]
 
     def about(self) -> None:
         from PySide6.QtWidgets import QMessageBox

@@ -21,6 +21,7 @@ def show_error(parent: QWidget | None, message: str) -> None:
 
     box = QMessageBox(QMessageBox.Icon.Warning, _("PostApp IMVO"), message, QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("errorMessage")
+    box.setTextFormat(Qt.TextFormat.PlainText)  # messages quote what users typed: never render it as HTML
     if parent is None:
         box.exec()
         return

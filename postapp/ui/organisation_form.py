@@ -13,6 +13,7 @@ from postapp.domain import OrganisationKind
 from postapp.i18n import _, format_number
 from postapp.services import contacts
 from postapp.services.contacts import OrganisationData
+from postapp.services.validation import split_list
 from postapp.ui.forms import NotesEdit
 from postapp.ui.naming import named
 from postapp.ui.record_form import RecordForm
@@ -90,7 +91,7 @@ class OrganisationForm(RecordForm):
             country=self.country.text(), employees=self.employees.text(), turnover_eur=self.turnover.text(),
             assets_eur=self.assets.text(), dutch_affiliated=self.dutch.isChecked(), website=self.website.text(),
             notes=self.notes.toPlainText(),
-            agreements=[a for a in self.agreements.text().split(",") if a.strip()],
+            agreements=split_list(self.agreements.text()),
         )
 
     def read_record(self, session: Session, record_id: uuid.UUID) -> tuple[OrganisationData, bool]:

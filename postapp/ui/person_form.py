@@ -12,6 +12,7 @@ from postapp.errors import ValidationError
 from postapp.i18n import _
 from postapp.services import contacts
 from postapp.services.contacts import PersonData
+from postapp.services.validation import split_list
 from postapp.ui.forms import NotesEdit
 from postapp.ui.naming import named
 from postapp.ui.organisation_picker import OrganisationPicker
@@ -74,7 +75,7 @@ class PersonForm(RecordForm):
         return PersonData(
             name=self.name.text(), email=self.email.text(), phone=self.phone.text(), role=self.role.text(),
             organisation_id=org_id, notes=self.notes.toPlainText(),
-            sensitive=self.sensitive.isChecked(), tags=[t for t in self.tags.text().split(",") if t.strip()],
+            sensitive=self.sensitive.isChecked(), tags=split_list(self.tags.text()),
         )
 
     def read_record(self, session: Session, record_id: uuid.UUID) -> tuple[PersonData, str]:

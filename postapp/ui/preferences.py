@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -23,6 +24,7 @@ class PreferencesDialog(QDialog):
         super().__init__(parent)
         self.prefs = prefs
         self.setObjectName("preferences")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle(_("Preferences"))
         self.language = named(QComboBox(), "language")
         for code, name in LANGUAGES.items():
@@ -34,11 +36,14 @@ class PreferencesDialog(QDialog):
         self.country = named(QLineEdit(prefs.country), "country")
         self.country.setMaxLength(2)
         self.country.setPlaceholderText(_("two letters, e.g. VN"))
+        self.user_name = named(QLineEdit(prefs.user_name), "userName")
+        self.user_name.setToolTip(_("Recorded with your decisions and in the audit log"))
         self.note = QLabel()
         self.note.setWordWrap(True)
         form = QFormLayout()
         for label, widget in ((_("&Language"), self.language), (_("Post &code"), self.post_code),
-                              (_("Post &name"), self.post_name), (_("Co&untry"), self.country)):
+                              (_("Post &name"), self.post_name), (_("Co&untry"), self.country),
+                              (_("&Your name"), self.user_name)):
             widget.setAccessibleName(label.replace("&", ""))
             form.addRow(label, widget)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -60,5 +65,6 @@ class PreferencesDialog(QDialog):
         self.prefs.post_code = self.post_code.text()
         self.prefs.post_name = self.post_name.text()
         self.prefs.country = self.country.text()
+        self.prefs.user_name = self.user_name.text()
         self.prefs.sync()
         super().accept()

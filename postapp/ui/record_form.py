@@ -100,7 +100,7 @@ class RecordForm(QWidget):
             return
 
         def read() -> None:
-            with store.session() as session:
+            with store.read() as session:
                 data = self.read_record(session, record_id)
             self.record_id = record_id
             self.heading.setText(f"<b>{self.edit_heading}</b>")
@@ -140,6 +140,7 @@ class RecordForm(QWidget):
         box = QMessageBox(QMessageBox.Icon.Question, _("Delete"), self.delete_question(),
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
         box.setObjectName("confirmDelete")
+        box.setTextFormat(Qt.TextFormat.PlainText)  # the question names the record as the user typed it
         box.setDefaultButton(QMessageBox.StandardButton.No)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.finished.connect(self._confirmed)

@@ -51,5 +51,22 @@ class Preferences:
     def country(self, value: str) -> None:
         self._s.setValue("post/country", value.strip().upper())
 
+    @property
+    def user_name(self) -> str:
+        """Who is working: recorded on decisions and in the audit log. Defaults to the login name."""
+        value = self._str("user/name", "")
+        if value:
+            return value
+        import getpass
+
+        try:
+            return getpass.getuser()
+        except (OSError, KeyError):
+            return ""
+
+    @user_name.setter
+    def user_name(self, value: str) -> None:
+        self._s.setValue("user/name", value.strip())
+
     def sync(self) -> None:
         self._s.sync()

@@ -22,7 +22,7 @@ from postapp.coretasks import CoreTask
 from postapp.guidelines import Guideline, load, pick
 from postapp.i18n import _, format_date, format_number, language, ngettext
 from postapp.ui.lazy_model import LazyTableModel, configure_table
-from postapp.ui.messages import guarded
+from postapp.ui.messages import guarded, show_error
 
 if TYPE_CHECKING:
     from postapp.store import Store
@@ -73,6 +73,7 @@ class TaskWorkspace(QWidget):
             [lambda r: format_date(r[1]), lambda r: _(r[2].label), lambda r: r[3], lambda r: r[4]],
             self,
         )
+        self.model.failed.connect(lambda message: show_error(self, message))
         self.table = QTableView()
         self.table.setObjectName("activities")
         self.table.setAccessibleName(_("Activities for this core task"))
@@ -101,11 +102,15 @@ class TaskWorkspace(QWidget):
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.guideline)
-        splitter.addWidget(right)
+        splitter.addWidget(self.side_panel(right))
         splitter.setSizes([400, 600])
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(splitter, 1)
+
+    def side_panel(self, activities: QWidget) -> QWidget:
+        """What sits beside the guideline; a task with records of its own adds them here."""
+        return activities
 
     def attach_store(self, store: Store | None) -> None:
         self.store = store
@@ -121,11 +126,11 @@ class TaskWorkspace(QWidget):
         store = self.store
 
         def fetch(offset: int, limit: int) -> list[Any]:
-            with store.session() as session:
+            with store.read() as session:
                 return list(activities.activity_rows(session, self.task, offset, limit))
 
         def counts() -> None:
-            with store.session() as session:
+            with store.read() as session:
                 by_kind = activities.counts_by_kind(session, self.task)
             total = sum(by_kind.values())
             parts = [f"{_(kind.label)}: {format_number(n)}" for kind, n in sorted(

@@ -3,18 +3,30 @@ organisation forms with their validation messages at the field."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 
+from postapp.services import contacts as contacts_service
 from postapp.services import search
+from postapp.services.contacts import OrganisationData
 from postapp.ui.contacts_workspace import ContactsWorkspace
 from postapp.ui.lazy_model import PAGE_SIZE
 from postapp.ui.main_window import CONTACTS, WORKSPACES
+from postapp.ui.messages import show_error
+from postapp.ui.organisation_picker import OrganisationPicker
 
 from .helpers import open_window
+
+
+def suggestions(picker: OrganisationPicker) -> list[str]:
+    """Every text the picker's completer offers, in order."""
+    model = picker.completer().model()
+    return [model.index(row, 0).data() for row in range(model.rowCount())]
 
 
 def contacts(qtbot: QtBot, db: Path) -> tuple[ContactsWorkspace, object]:
@@ -154,7 +166,7 @@ def test_organisation_form_validates_numbers_and_shows_target_group(qtbot: QtBot
     picker = ws.person_form.organisation
     picker.setText("oranje garm")
     picker.textEdited.emit("oranje garm")
-    assert picker.completer().model().stringList() == ["Oranje Garments Vietnam B.V."]
+    assert suggestions(picker) == ["Oranje Garments Vietnam B.V."]
     with window.store.session() as session:
         assert search.organisation_rows(session, "oranje garments")[0].id == form.record_id
 
@@ -183,3 +195,99 @@ def test_person_organisation_is_chosen_by_typing(qtbot: QtBot, demo_db: Path) ->
     form.load(form.record_id)
     assert picker.text() == org.name
     assert picker.organisation_id == org.id
+
+
+def test_organisations_with_the_same_name_stay_apart_in_the_picker(qtbot: QtBot, demo_db: Path) -> None:
+    ws, window = contacts(qtbot, demo_db)
+    with window.store.session() as session:
+        vn = contacts_service.create_organisation(session, OrganisationData(
+            name="Mekong Garments JSC", sector="Textiles", country="VN")).id
+        kh = contacts_service.create_organisation(session, OrganisationData(
+            name="Mekong Garments JSC", sector="Footwear", country="KH")).id
+        unique = contacts_service.create_organisation(session, OrganisationData(name="Zyxo Unique Trading")).id
+    form = ws.person_form
+    ws.new_record()
+    form.name.setText("Phạm Thu")
+    picker = form.organisation
+    picker.setText("mekong garm")
+    picker.textEdited.emit("mekong garm")
+    assert sorted(suggestions(picker)) == ["Mekong Garments JSC — Footwear, KH", "Mekong Garments JSC — Textiles, VN"]
+    assert picker.chosen() == (None, False)
+
+    # The name typed out in full fits both: not chosen until one is picked from the list.
+    picker.setText("mekong garments jsc")
+    picker.textEdited.emit("mekong garments jsc")
+    assert picker.chosen() == (None, False)
+    window.activateWindow()  # the line edit takes the completer's choice only while it has focus
+    qtbot.waitUntil(window.isActiveWindow)
+    picker.setFocus()
+    qtbot.waitUntil(picker.hasFocus)
+    completer = picker.completer()
+    completer.setCompletionPrefix("")
+    completer.complete()
+    popup = completer.popup()
+    model = completer.completionModel()
+    row = next(r for r in range(model.rowCount()) if model.index(r, 0).data().endswith("KH"))
+    popup.setCurrentIndex(model.index(row, 0))
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert picker.text() == "Mekong Garments JSC — Footwear, KH"
+    assert picker.chosen() == (kh, True)
+    form.save()
+    assert form.record_id is not None
+    with window.store.session() as session:
+        assert contacts_service.get_person(session, form.record_id).organisation_id == kh
+    assert vn != kh
+
+    # A unique name typed out in full is taken, whatever its case.
+    picker.setText("zyxo unique trading")
+    picker.textEdited.emit("zyxo unique trading")
+    assert picker.chosen() == (unique, True)
+    picker.setText("zyxo unique tradin")  # changed without an edit signal: no longer the chosen text
+    assert picker.chosen() == (None, False)
+
+
+def test_a_list_that_cannot_be_read_says_so_and_is_read_again_next_time(
+        qtbot: QtBot, demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ws, _window = contacts(qtbot, demo_db)
+    real_rows = search.person_rows
+
+    def locked(*args: object, **kwargs: object) -> list[search.PersonRow]:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(search, "person_rows", locked)
+    ws.search.setText("jansen")
+    ws.run_search()
+    qtbot.waitUntil(lambda: ws.findChild(QMessageBox, "errorMessage") is not None, timeout=3000)
+    box = ws.findChild(QMessageBox, "errorMessage")
+    assert "in use by another program" in box.text()
+    box.close()
+    assert ws.persons.rowCount() == 0
+    assert not ws.persons.canFetchMore()  # no endless retries while scrolling
+
+    monkeypatch.setattr(search, "person_rows", real_rows)
+    ws.run_search()  # the same query: read again, since it failed last time
+    assert ws.persons.rowCount() > 0
+
+
+def test_user_text_in_messages_is_shown_as_typed_not_as_html(qtbot: QtBot, demo_db: Path) -> None:
+    ws, _window = contacts(qtbot, demo_db)
+    form = ws.person_form
+    ws.new_record()
+    form.name.setText("<b>Bold</b> Name")
+    form.email.setText("<i>not</i>-an-address")
+    form.save()
+    label = form.findChild(QLabel, "error_email")
+    assert "<i>not</i>" in label.text()
+    assert label.textFormat() == Qt.TextFormat.PlainText
+    form.email.clear()
+    form.save()
+    assert form.record_id is not None
+    form.confirm_delete()
+    box = form.findChild(QMessageBox, "confirmDelete")
+    assert "<b>Bold</b> Name" in box.text()
+    assert box.textFormat() == Qt.TextFormat.PlainText
+    box.button(QMessageBox.StandardButton.No).click()
+    show_error(ws, "Could not save <b>x</b>")
+    error = ws.findChild(QMessageBox, "errorMessage")
+    assert error.textFormat() == Qt.TextFormat.PlainText
+    error.close()

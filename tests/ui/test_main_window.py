@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMessageBox, QTextBrowser
 from pytestqt.qtbot import QtBot
@@ -12,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from postapp.coretasks import CoreTask
 from postapp.guidelines import load
 from postapp.services import activities
-from postapp.ui.main_window import WORKSPACES
+from postapp.ui.main_window import CONTACTS, WORKSPACES
 from postapp.ui.task_workspace import TaskWorkspace
 
 from .helpers import open_window
@@ -42,8 +43,9 @@ def test_navigation_reaches_each_core_task_with_its_guideline_and_counts(qtbot: 
         assert expected > 0
         assert f"{expected:,} activities" in counts
         assert workspace.model.rowCount() == min(expected, 200)
-        dates = [workspace.model.row_id(i) for i in range(workspace.model.rowCount())]
-        assert len(set(dates)) == len(dates)
+        dates = [workspace.model._rows[i].date for i in range(workspace.model.rowCount())]
+        assert dates == sorted(dates, reverse=True)  # newest first
+        assert len(set(dates)) > 1
     window.nav.setCurrentRow(len(WORKSPACES) - 1)
     assert window.stack.currentWidget().objectName() == "workspace_contacts"
 
@@ -130,3 +132,59 @@ def test_new_activity_dialog_validates_the_date_at_the_field(qtbot: QtBot, demo_
     assert workspace.model.rowCount() > 0
     titles = [workspace.model.data(workspace.model.index(r, 2)) for r in range(workspace.model.rowCount())]
     assert "Roundtable living wage with the garment association" in titles
+
+
+def test_a_new_post_code_reaches_the_workspaces_already_built(qtbot: QtBot, demo_db: Path) -> None:
+    window = open_window(qtbot, demo_db)
+    window.nav.setCurrentRow(WORKSPACES.index(CONTACTS))
+    contacts = window.workspaces[CONTACTS]
+    task = window.workspaces[CoreTask.EXPERTISE.value]
+    assert isinstance(task, TaskWorkspace)
+    window.edit_preferences()
+    from postapp.ui.preferences import PreferencesDialog
+
+    dialog = window.findChild(PreferencesDialog)
+    assert dialog.testAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.post_code.setText("acc")
+    dialog.accept()
+    try:
+        assert task.post_code == "ACC"
+        assert contacts.person_form.post_code == "ACC"
+        assert contacts.organisation_form.post_code == "ACC"
+        window.nav.setCurrentRow(WORKSPACES.index(CoreTask.AGENDA.value))  # and those built later
+        assert window.workspaces[CoreTask.AGENDA.value].post_code == "ACC"
+    finally:
+        window.prefs.post_code = "HAN"
+
+
+def test_an_unexpected_failure_opening_the_store_is_a_message(
+        qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import postapp.store
+
+    def broken(path: object) -> None:
+        raise RuntimeError("something nobody expected")
+
+    monkeypatch.setattr(postapp.store, "open_store", broken)
+    from postapp.ui.app import build_window
+
+    window = build_window(tmp_path / "post.sqlite3", "en")
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox, "errorMessage") is not None, timeout=10000)
+    box = window.findChild(QMessageBox, "errorMessage")
+    assert "could not be opened (RuntimeError)" in box.text()
+    assert window.data_label.text() == "No data file open"
+    assert window.store is None
+    box.close()
+
+
+def test_dialogs_are_deleted_when_closed(qtbot: QtBot, demo_db: Path) -> None:
+    window = open_window(qtbot, demo_db)
+    workspace = window.stack.currentWidget()
+    workspace.new_activity()
+    from postapp.ui.activity_dialog import ActivityDialog
+
+    dialog = workspace.findChild(ActivityDialog)
+    assert dialog.testAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.reject()
+    qtbot.waitUntil(lambda: workspace.findChild(ActivityDialog) is None, timeout=3000)

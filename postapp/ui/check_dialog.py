@@ -1,0 +1,278 @@
+"""The guided condition-check form: five steps (profile, due diligence, risks, sanctions, decision)
+with what is complete, the proposed risk level with its reasons, and what is still missing before a
+decision. The dialog only presents; every rule is in ``postapp.conditions``."""
+
+from __future__ import annotations
+
+import html
+import uuid
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from postapp.conditions import checks, risk_data
+from postapp.conditions.checks import CheckAnswers
+from postapp.conditions.models import CheckStatus, Decision, RiskLevel, Verdict
+from postapp.conditions.rules import missing_for_decision, steps_needing_evidence
+from postapp.errors import ValidationError
+from postapp.i18n import _, format_datetime, ngettext
+from postapp.ui.check_pages import CheckView, DiligencePage, ProfilePage, RisksPage, SanctionsPage
+from postapp.ui.forms import FieldErrors, NotesEdit
+from postapp.ui.messages import guarded, show_error
+from postapp.ui.naming import named
+from postapp.ui.settings import Preferences
+
+if TYPE_CHECKING:
+    from postapp.store import Store
+
+class DecisionPage(QWidget):
+    def __init__(self, dialog: CheckDialog) -> None:
+        super().__init__()
+        self.dialog = dialog
+        self.errors = FieldErrors()
+        self.proposal = named(QLabel(), "proposal")
+        self.proposal.setWordWrap(True)
+        self.missing = named(QLabel(), "missing")
+        self.missing.setWordWrap(True)
+        self.state = named(QLabel(), "decisionState")
+        self.state.setWordWrap(True)
+        form = QFormLayout()
+        self.decision = named(QComboBox(), "decision")
+        for decision in Decision:
+            self.decision.addItem(_(decision.label), decision.value)
+        self.decision.currentIndexChanged.connect(lambda _i: self.dialog.update_missing())
+        self.conditions = named(NotesEdit(_("Conditions")), "conditions")
+        self.conditions.setPlaceholderText(_("One condition per line"))
+        self.conditions.setMaximumHeight(90)
+        self.rationale = named(NotesEdit(_("Rationale")), "rationale")
+        self.rationale.setMaximumHeight(110)
+        self.decided_by = named(QLineEdit(dialog.actor), "decidedBy")
+        self.confirmed_by = named(QLineEdit(), "confirmedBy")
+        self.confirmed_by.setPlaceholderText(_("The second person's name"))
+        self.send_back_reason = named(QLineEdit(), "sendBackReason")
+        for field, label, widget in (
+            ("decision", _("Decision"), self.decision), ("conditions", _("Conditions"), self.conditions),
+            ("rationale", _("Rationale"), self.rationale), ("decided_by", _("Decided by"), self.decided_by),
+            ("missing", _("Still needed"), self.missing), ("confirmed_by", _("Confirmed by"), self.confirmed_by),
+            ("reason", _("Reason for sending back"), self.send_back_reason),
+        ):
+            self.errors.add_row(form, field, label, widget)
+        self.decide_button = named(QPushButton(_("Record &decision")), "decide")
+        self.decide_button.clicked.connect(self.decide)
+        self.confirm_button = named(QPushButton(_("C&onfirm (second person)")), "confirm")
+        self.confirm_button.clicked.connect(self.confirm)
+        self.send_back_button = named(QPushButton(_("Send &back")), "sendBack")
+        self.send_back_button.clicked.connect(self.send_back)
+        self.amend_button = named(QPushButton(_("&Amend (new version)")), "amend")
+        self.amend_button.clicked.connect(self.amend)
+        buttons = QHBoxLayout()
+        buttons.addStretch()
+        for button in (self.decide_button, self.send_back_button, self.confirm_button, self.amend_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.proposal)
+        layout.addWidget(self.state)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addStretch()
+
+    def chosen(self) -> Decision:
+        return Decision(str(self.decision.currentData()))
+
+    def fill(self, view: CheckView) -> None:
+        check, review = view.check, view.review
+        e = html.escape
+        reasons = "".join(f"<li>{e(r.text())}</li>" for r in review.assessment.reasons)
+        warnings = "".join(f"<p><b>{e(w)}</b></p>" for w in review.warnings)
+        level = _(review.assessment.level.label)
+        heading = _("Proposed risk level")
+        self.proposal.setText(f"<p>{e(heading)}: <b>{e(level)}</b></p><ul>{reasons}</ul>{warnings}")
+        if check.decision is not None:
+            self.decision.setCurrentIndex(self.decision.findData(check.decision.value))
+            self.conditions.setPlainText("\n".join(check.conditions))
+            self.rationale.setPlainText(check.rationale)
+            self.decided_by.setText(check.decided_by)
+        states = {
+            CheckStatus.DRAFT: _("Draft: the decision is not yet recorded."),
+            CheckStatus.DECIDED: _("Decided by {who} on {when}; waiting for a second person to confirm."),
+            CheckStatus.CONFIRMED: _("Decided by {who} on {when}, confirmed by {other} on {then}. This version "
+                                     "is locked."),
+        }
+        self.state.setText(states[check.status].format(
+            who=check.decided_by, when=format_datetime(check.decided_at, "short"), other=check.confirmed_by,
+            then=format_datetime(check.confirmed_at, "short")))
+        draft, decided = check.status is CheckStatus.DRAFT, check.status is CheckStatus.DECIDED
+        for widget in (self.decision, self.conditions, self.rationale, self.decided_by, self.decide_button):
+            widget.setEnabled(draft)
+        for widget in (self.confirmed_by, self.confirm_button, self.send_back_reason, self.send_back_button):
+            widget.setEnabled(decided)
+        self.amend_button.setEnabled(check.status is CheckStatus.CONFIRMED)
+
+    def decide(self) -> None:
+        view = self.dialog.view
+        decision, rationale, who = self.chosen(), self.rationale.toPlainText(), self.decided_by.text()
+        conditions = self.conditions.toPlainText().splitlines()
+        self.dialog.run(lambda s: checks.decide(s, view.check.id, decision, conditions, rationale, who, view.data,
+                                                view.list_available), self.errors)
+
+    def confirm(self) -> None:
+        check_id, who = self.dialog.view.check.id, self.confirmed_by.text()
+        self.dialog.run(lambda s: checks.confirm(s, check_id, who), self.errors)
+
+    def send_back(self) -> None:
+        check_id, who, why = self.dialog.view.check.id, self.confirmed_by.text(), self.send_back_reason.text()
+        self.dialog.run(lambda s: checks.send_back(s, check_id, who, why), self.errors)
+
+    def amend(self) -> None:
+        check_id = self.dialog.view.check.id
+        new_ids: list[uuid.UUID] = []
+        if self.dialog.run(lambda s: new_ids.append(checks.amend(s, check_id, self.dialog.actor).id), self.errors):
+            self.dialog.check_id = new_ids[0]
+            self.dialog.reload()
+
+
+class CheckDialog(QDialog):
+    changed = Signal()
+
+    def __init__(self, store: Store, check_id: uuid.UUID, prefs: Preferences, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store, self.check_id, self.prefs = store, check_id, prefs
+        self.actor = prefs.user_name
+        self.setObjectName("checkDialog")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.resize(1100, 720)
+        self.heading = named(QLabel(), "checkHeading")
+        self.heading.setWordWrap(True)
+        self.nav = named(QListWidget(), "checkSteps")
+        self.nav.setAccessibleName(_("Steps of the check"))
+        self.nav.setMaximumWidth(260)
+        self.pages = QStackedWidget()
+        self.profile, self.diligence = ProfilePage(self), DiligencePage(self)
+        self.risks, self.sanctions, self.decision = RisksPage(self), SanctionsPage(self), DecisionPage(self)
+        titles = (_("Company and support"), _("OECD due diligence"), _("Risks"), _("Sanctions screening"),
+                  _("Decision"))
+        for number, (title, page) in enumerate(zip(titles, self.all_pages(), strict=True), 1):
+            self.nav.addItem(f"{number}. {title}")
+            self.pages.addWidget(page)
+        self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.progress = named(QLabel(), "checkProgress")
+        self.progress.setWordWrap(True)
+        splitter = QSplitter()
+        splitter.addWidget(self.nav)
+        splitter.addWidget(self.pages)
+        splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.progress)
+        self.reload()
+        self.nav.setCurrentRow(0)
+
+    def all_pages(self) -> tuple[QWidget, ...]:
+        return (self.profile, self.diligence, self.risks, self.sanctions, self.decision)
+
+    def reload(self) -> None:
+        from postapp.conditions.screening_link import sanctions_state
+
+        def read() -> CheckView:
+            data = risk_data.load()
+            with self.store.session() as session:
+                check = checks.get_check(session, self.check_id)
+                available, published = sanctions_state(session)
+                _touch = (check.organisation.name, list(check.steps), list(check.hits))
+                review = checks.review(check, data, published, available, self.decision_choice())
+                return CheckView(check, review, data, available)
+
+        view = guarded(self, read)
+        if view is None:
+            return
+        self.view = view
+        check = view.check
+        self.setWindowTitle(_("IMVO condition check: {company}").format(company=check.organisation.name))
+        self.heading.setText(_("{company} — {support}, {country} — version {version} — {status}").format(
+            company=check.organisation.name, support=_(check.support_kind.label),
+            country=view.data.country_label(check.host_country), version=check.version,
+            status=_(check.status.label)))
+        for page in self.all_pages():
+            page.fill(view)  # type: ignore[attr-defined]
+        self.update_progress()
+
+    def decision_choice(self) -> Decision:
+        return self.decision.chosen() if hasattr(self, "view") else Decision.SUPPORT
+
+    def update_missing(self) -> None:
+        """Recomputes what is missing for the decision now chosen (no support needs less), without
+        reloading: unsaved entries on other pages stay as typed."""
+        if not hasattr(self, "view"):
+            return
+        view = self.view
+        missing = missing_for_decision(view.check, view.review.assessment.level, self.decision.chosen(),
+                                       view.list_available)
+        self.view = view._replace(review=view.review._replace(missing=missing))
+        self.update_progress()
+
+    def update_progress(self) -> None:
+        view = self.view
+        check, level = view.check, view.review.assessment.level
+        steps = {s.step: s for s in check.steps}
+        done = [
+            True,
+            check.oecd_declared is not None and all(steps[n].has_evidence for n in steps_needing_evidence(level)),
+            check.conflict_minerals is not None,
+            (check.screened_at is not None or not view.list_available)
+            and all(h.verdict is not Verdict.UNDECIDED for h in check.hits),
+            check.status is CheckStatus.CONFIRMED,
+        ]
+        for row, complete in enumerate(done):
+            item = self.nav.item(row)
+            text = item.text().lstrip("✓ ")
+            item.setText(("✓ " if complete else "") + text)
+        missing = view.review.missing
+        self.decision.missing.setText("\n".join(f"• {m}" for m in missing) if missing else _("Nothing."))
+        level_text = _(RiskLevel(level).label)
+        still = ngettext("{n} thing is still needed before this decision (see Decision).",
+                         "{n} things are still needed before this decision (see Decision).",
+                         len(missing)).format(n=len(missing)) if missing else ""
+        self.progress.setText(_("{done} of {total} steps complete. Proposed: {level}.").format(
+            done=sum(done), total=len(done), level=level_text) + (" " + still if still else ""))
+
+    def current_answers(self) -> CheckAnswers:
+        check = self.view.check
+        return CheckAnswers(check.oecd_declared, check.conflict_minerals, check.minerals_from_cahra,
+                            list(check.minerals), dict(check.gender_answers), check.ncp_complaints)
+
+    def run(self, action: Callable[[Session], object], errors: FieldErrors) -> bool:
+        """Calls the core in one transaction; messages go to the page's fields, then all pages reload."""
+
+        def write() -> bool:
+            try:
+                with self.store.session() as session:
+                    action(session)
+            except ValidationError as exc:
+                for message in errors.show(exc):
+                    show_error(self, message)
+                return False
+            return True
+
+        done = bool(guarded(self, write))
+        if done:
+            errors.clear()
+            self.reload()
+            self.changed.emit()
+        return done
