@@ -185,7 +185,7 @@ class ScreeningHit(Base, SyncedMixin):
     score: Mapped[float] = mapped_column(Float)
     schema: Mapped[str] = mapped_column(String(20), default="")
     countries: Mapped[str] = mapped_column(String(200), default="")
-    programme: Mapped[str] = mapped_column(String(300), default="")
+    programme: Mapped[str] = mapped_column(Text, default="")  # OpenSanctions may put long text here
     verdict: Mapped[Verdict] = mapped_column(_enum(Verdict, 20), default=Verdict.UNDECIDED)
     reason: Mapped[str] = mapped_column(Text, default="")
     assessed_by: Mapped[str] = mapped_column(String(200), default="")

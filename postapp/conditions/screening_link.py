@@ -20,5 +20,6 @@ def sanctions_state(session: Session) -> tuple[bool, dt.date | None]:
 
 def screen_company(session: Session, name: str) -> list[HitData]:
     screener = Screener.load(session)
-    return [HitData(h.source, h.list_published, h.external_id, h.matched_name, h.primary_name, h.score, h.schema,
-                    h.countries, h.programme) for h in screener.screen(name)]
+    # Names are cut to the column sizes (PostgreSQL enforces them; lists can hold very long aliases).
+    return [HitData(h.source, h.list_published, h.external_id[:100], h.matched_name[:500], h.primary_name[:500],
+                    h.score, h.schema[:20], h.countries[:200], h.programme) for h in screener.screen(name)]

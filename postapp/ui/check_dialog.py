@@ -196,7 +196,8 @@ class CheckDialog(QDialog):
                 check = checks.get_check(session, self.check_id)
                 available, published = sanctions_state(session)
                 _touch = (check.organisation.name, list(check.steps), list(check.hits))
-                review = checks.review(check, data, published, available, self.decision_choice())
+                review = checks.review(check, data, published, available, self.decision_choice(),
+                                       stale_after_days=self.prefs.sanctions_max_age_days)
                 return CheckView(check, review, data, available)
 
         view = guarded(self, read)

@@ -88,8 +88,11 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.nav)
         splitter.addWidget(self.stack)
         splitter.setStretchFactor(1, 1)
-        # Wide enough for the longest core-task name in the chosen language.
-        nav_width = max(self.nav.sizeHintForColumn(0), 200) + 24
+        # Wide enough for the longest core-task name in the chosen language (font metrics: asking the
+        # view for its size hint lays out every item and costs more than the rest of the window).
+        metrics = self.nav.fontMetrics()
+        longest = max(metrics.horizontalAdvance(self.nav.item(r).text()) for r in range(self.nav.count()))
+        nav_width = max(longest, 200) + 32
         self.nav.setMinimumWidth(min(nav_width, 360))
         splitter.setSizes([nav_width, 1200 - nav_width])
         self.setCentralWidget(splitter)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -38,12 +39,17 @@ class PreferencesDialog(QDialog):
         self.country.setPlaceholderText(_("two letters, e.g. VN"))
         self.user_name = named(QLineEdit(prefs.user_name), "userName")
         self.user_name.setToolTip(_("Recorded with your decisions and in the audit log"))
+        self.max_age = named(QSpinBox(), "sanctionsMaxAge")
+        self.max_age.setRange(1, 365)
+        self.max_age.setValue(prefs.sanctions_max_age_days)
+        self.max_age.setSuffix(" " + _("days"))
         self.note = QLabel()
         self.note.setWordWrap(True)
         form = QFormLayout()
         for label, widget in ((_("&Language"), self.language), (_("Post &code"), self.post_code),
                               (_("Post &name"), self.post_name), (_("Co&untry"), self.country),
-                              (_("&Your name"), self.user_name)):
+                              (_("&Your name"), self.user_name),
+                              (_("Warn when the sanctions list is older than"), self.max_age)):
             widget.setAccessibleName(label.replace("&", ""))
             form.addRow(label, widget)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -66,5 +72,6 @@ class PreferencesDialog(QDialog):
         self.prefs.post_name = self.post_name.text()
         self.prefs.country = self.country.text()
         self.prefs.user_name = self.user_name.text()
+        self.prefs.sanctions_max_age_days = self.max_age.value()
         self.prefs.sync()
         super().accept()

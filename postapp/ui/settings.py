@@ -68,5 +68,18 @@ class Preferences:
     def user_name(self, value: str) -> None:
         self._s.setValue("user/name", value.strip())
 
+    @property
+    def sanctions_max_age_days(self) -> int:
+        """After how many days a sanctions list counts as old and the check warns."""
+        try:
+            value = int(str(self._s.value("sanctions/max_age_days", 30)))
+        except ValueError:
+            return 30
+        return value if 1 <= value <= 365 else 30
+
+    @sanctions_max_age_days.setter
+    def sanctions_max_age_days(self, value: int) -> None:
+        self._s.setValue("sanctions/max_age_days", int(value))
+
     def sync(self) -> None:
         self._s.sync()

@@ -100,10 +100,12 @@ def test_preferences_are_saved(qtbot: QtBot, demo_db: Path) -> None:
     dialog.post_code.setText("acc")
     dialog.post_name.setText("Ambassade Accra")
     dialog.country.setText("gh")
+    dialog.max_age.setValue(14)
     dialog.accept()
     assert window.prefs.language == other
     assert window.prefs.post_code == "ACC"
     assert window.prefs.country == "GH"
+    assert window.prefs.sanctions_max_age_days == 14
     assert "Ambassade Accra" in window.windowTitle()
     window.prefs.language = "en"
     window.prefs.post_code = "HAN"

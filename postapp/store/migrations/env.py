@@ -2,6 +2,8 @@
 
 from alembic import context
 
+import postapp.conditions.models
+import postapp.sanctions.models  # noqa: F401  (every model module, so autogenerate sees all tables)
 from postapp.domain import Base
 
 config = context.config

@@ -88,7 +88,7 @@ def upgrade() -> None:
         sa.Column("score", sa.Float(), nullable=False),
         sa.Column("schema", sa.String(length=20), nullable=False),
         sa.Column("countries", sa.String(length=200), nullable=False),
-        sa.Column("programme", sa.String(length=300), nullable=False),
+        sa.Column("programme", sa.Text(), nullable=False),
         sa.Column("verdict", sa.String(length=20), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("assessed_by", sa.String(length=200), nullable=False),
