@@ -17,6 +17,7 @@ from postapp.conditions.models import CheckStatus, ConditionCheck, Decision, Ris
 from postapp.conditions.risk_data import RiskData, parse
 from postapp.domain import Organisation, OrganisationKind
 from postapp.errors import ValidationError
+from postapp.sanctions.screening import ListStatus
 from postapp.store import Store
 
 ALICE, BOB = "Alice de Vries", "Bob Nguyen"
@@ -36,6 +37,14 @@ def risk_data(levels: dict[str, list[tuple[str, str, bool]]]) -> RiskData:
              "source": {"title": "ILO", "year": 2024}} for t, lv, g in risks]} for sector, risks in levels.items()],
     }
     return parse(raw)
+
+
+NO_LIST = checks.ListState([])
+
+
+def one_list(published: dt.date) -> checks.ListState:
+    imported = dt.datetime(2026, 11, 21, 9, 0, tzinfo=dt.UTC)
+    return checks.ListState([ListStatus("eu", published, imported, 5000)])
 
 
 LOW = risk_data({"textiles": [("corruption", "low", False)]})
@@ -64,7 +73,7 @@ def new_check(store: Store, org_id: uuid.UUID, answers: CheckAnswers | None = No
 
 def level(store: Store, check_id: uuid.UUID, data: RiskData) -> tuple[RiskLevel, list[str]]:
     with store.session() as session:
-        result = checks.review(checks.get_check(session, check_id), data, None, True).assessment
+        result = checks.review(checks.get_check(session, check_id), data, NO_LIST).assessment
         return result.level, [r.code for r in result.reasons]
 
 
@@ -120,7 +129,7 @@ def test_gender_gaps_count_only_where_risks_are_gender_specific(store: Store) ->
     assert "gender_gaps" in level(store, check_id, MEDIUM)[1]  # living wage is gender-flagged there
     assert "gender_gaps" not in level(store, check_id, LOW)[1]
     with store.session() as session:
-        assessed = checks.review(checks.get_check(session, check_id), MEDIUM, None, True).assessment
+        assessed = checks.review(checks.get_check(session, check_id), MEDIUM, NO_LIST).assessment
     gaps = next(r for r in assessed.reasons if r.code == "gender_gaps")
     assert "2 of the 4 questions" in gaps.text()
 
@@ -128,37 +137,37 @@ def test_gender_gaps_count_only_where_risks_are_gender_specific(store: Store) ->
 def test_high_risk_needs_all_six_steps_with_evidence_before_support(store: Store) -> None:
     check_id = new_check(store, company(store))
     with store.session() as session, pytest.raises(ValidationError) as err:
-        checks.decide(session, check_id, "support", [], "Good track record.", ALICE, HIGH, True)
+        checks.decide(session, check_id, "support", [], "Good track record.", ALICE, HIGH)
     message = err.value.errors["missing"]
     assert all(f"step {n}:" in message for n in range(1, 7))
     evidence(store, check_id, range(1, 6))
     with store.session() as session, pytest.raises(ValidationError) as err:
-        checks.decide(session, check_id, "support", [], "Good track record.", ALICE, HIGH, True)
+        checks.decide(session, check_id, "support", [], "Good track record.", ALICE, HIGH)
     assert "step 6:" in err.value.errors["missing"] and "step 5:" not in err.value.errors["missing"]
     with store.session() as session:
         assert checks.get_check(session, check_id).status is CheckStatus.DRAFT
     evidence(store, check_id, range(6, 7))
     with store.session() as session:
-        check = checks.decide(session, check_id, "support", [], "Good track record.", ALICE, HIGH, True)
+        check = checks.decide(session, check_id, "support", [], "Good track record.", ALICE, HIGH)
         assert check.status is CheckStatus.DECIDED and check.risk_level is RiskLevel.HIGH
 
 
 def test_medium_needs_steps_one_and_two_low_needs_none(store: Store) -> None:
     medium = new_check(store, company(store))
     with store.session() as session:
-        missing = checks.review(checks.get_check(session, medium), MEDIUM, None, True).missing
+        missing = checks.review(checks.get_check(session, medium), MEDIUM, NO_LIST).missing
     assert len(missing) == 2 and "step 1:" in missing[0] and "step 2:" in missing[1]
     low = new_check(store, company(store, name="Delta Textiles"))
     with store.session() as session:
-        assert checks.review(checks.get_check(session, low), LOW, None, True).missing == []
+        assert checks.review(checks.get_check(session, low), LOW, NO_LIST).missing == []
         # No support is always possible without evidence, even at high risk.
-        checks.decide(session, low, "no_support", [], "Refused to share its policy.", ALICE, HIGH, True)
+        checks.decide(session, low, "no_support", [], "Refused to share its policy.", ALICE, HIGH)
 
 
 def test_conditions_must_be_listed_and_a_rationale_given(store: Store) -> None:
     check_id = new_check(store, company(store))
     with store.session() as session, pytest.raises(ValidationError) as err:
-        checks.decide(session, check_id, "support_with_conditions", ["  "], "", "", LOW, True)
+        checks.decide(session, check_id, "support_with_conditions", ["  "], "", "", LOW)
     assert set(err.value.errors) == {"conditions", "rationale", "decided_by"}
 
 
@@ -173,7 +182,7 @@ def test_sanctions_hits_need_a_verdict_and_a_true_match_blocks_support(store: St
                                         ALICE)
         ids = {h.external_id: h.id for h in check.hits}
     with store.session() as session, pytest.raises(ValidationError) as err:
-        checks.decide(session, check_id, "no_support", [], "Sanctioned.", ALICE, LOW, True)
+        checks.decide(session, check_id, "no_support", [], "Sanctioned.", ALICE, LOW)
     assert "2 open" in err.value.errors["missing"]
     with store.session() as session, pytest.raises(ValidationError):
         checks.assess_hit(session, ids["EU.1"], "true_match", "", ALICE)  # a reason is required
@@ -182,7 +191,7 @@ def test_sanctions_hits_need_a_verdict_and_a_true_match_blocks_support(store: St
         checks.assess_hit(session, ids["EU.2"], "false_match", "Different country and owner", ALICE)
     assert level(store, check_id, LOW) == (RiskLevel.HIGH, ["sanctions_true_match"])
     with store.session() as session, pytest.raises(ValidationError) as err:
-        checks.decide(session, check_id, "support", [], "x", ALICE, LOW, True)
+        checks.decide(session, check_id, "support", [], "x", ALICE, LOW)
     assert "only 'no support'" in err.value.errors["missing"]
     # A new screening run keeps the verdicts already given.
     with store.session() as session:
@@ -196,11 +205,13 @@ def test_stale_or_missing_list_gives_a_warning(store: Store) -> None:
     check_id = new_check(store, company(store))
     with store.session() as session:
         check = checks.get_check(session, check_id)
-        old = checks.review(check, LOW, dt.date(2026, 9, 1), True, today=dt.date(2026, 11, 25))
-        fresh = checks.review(check, LOW, dt.date(2026, 11, 20), True, today=dt.date(2026, 11, 25))
-        none = checks.review(check, LOW, None, False)
+        old = checks.review(check, LOW, one_list(dt.date(2026, 9, 1)), today=dt.date(2026, 11, 25))
+        fresh = checks.review(check, LOW, one_list(dt.date(2026, 11, 20)), today=dt.date(2026, 11, 25))
+        tolerant = checks.review(check, LOW, one_list(dt.date(2026, 9, 1)), today=dt.date(2026, 11, 25),
+                                 stale_after_days=90)
+        none = checks.review(check, LOW, NO_LIST)
     assert "85 days old" in old.warnings[0]
-    assert fresh.warnings == []
+    assert fresh.warnings == [] and tolerant.warnings == []
     assert "No sanctions list" in none.warnings[0]
 
 
@@ -208,7 +219,7 @@ def decided(store: Store) -> uuid.UUID:
     check_id = new_check(store, company(store))
     with store.session() as session:
         checks.decide(session, check_id, "support_with_conditions", ["Join the textile convenant"],
-                      "Low risk, policy in place.", ALICE, LOW, True)
+                      "Low risk, policy in place.", ALICE, LOW)
     return check_id
 
 
@@ -337,3 +348,75 @@ def test_audit_verify_command(store: Store, tmp_path: Any) -> None:
     assert broken.stderr.strip().splitlines() == [
         "postapp: The audit log is broken at entry 3: entry 3 was changed after it was written (2 entries before "
         "it are intact)."]
+
+
+def test_the_same_person_with_other_punctuation_cannot_confirm(store: Store) -> None:
+    check_id = decided(store)
+    for alias in ("Alice de Vries.", "alice-de-vries", "ALICE DE  VRIES"):
+        with store.session() as session, pytest.raises(ValidationError):
+            checks.confirm(session, check_id, alias)
+    assert checks.same_person("Alice de Vries", "Alice de Vries.")
+    assert not checks.same_person("Alice de Vries", "Alicia de Vries")
+
+
+def test_verify_finds_a_removed_tail_and_an_edited_decision(store: Store) -> None:
+    check_id = decided(store)
+    with store.session() as session:
+        checks.confirm(session, check_id, BOB)
+    con = sqlite3.connect(store.path)
+    con.execute("DROP TRIGGER audit_log_no_delete")
+    con.execute("DROP TRIGGER audit_log_no_update")
+    con.execute("DELETE FROM audit_log WHERE seq = 5")  # the confirmation, the newest entry
+    con.commit()
+    with store.session() as session:
+        checked, broken = audit.verify(session)
+    assert checked == 4 and broken is not None and broken.seq == 5
+    # Someone edits the check row itself after the log was written.
+    con.execute("DELETE FROM audit_log")
+    con.commit()
+    con.close()
+    check_id = decided(store)
+    con = sqlite3.connect(store.path)
+    con.execute("UPDATE condition_check SET decision = 'support' WHERE id = ?", (check_id.hex,))
+    con.commit()
+    con.close()
+    with store.session() as session:
+        _checked, broken = audit.verify(session)
+    assert broken is not None and "differs from the audit log" in broken.problem
+
+
+def test_a_list_imported_after_the_screening_asks_for_a_new_screening(store: Store, tmp_path: Any) -> None:
+    from sanctions_files import default_eu
+
+    from postapp.sanctions.importer import import_list
+
+    check_id = new_check(store, company(store))  # screened while no list was there
+    with store.session() as session:
+        import_list(session, default_eu(tmp_path / "eu.xml"))
+    with store.session() as session, pytest.raises(ValidationError) as err:
+        checks.decide(session, check_id, "support", [], "Low risk.", ALICE, LOW)
+    assert "screen the company again" in err.value.errors["missing"]
+    with store.session() as session:
+        checks.record_screening(session, check_id, [], ALICE)
+    with store.session() as session:
+        assert checks.decide(session, check_id, "support", [], "Low risk.", ALICE, LOW).status is CheckStatus.DECIDED
+        screen = [e for e in audit.entries_for(session, check_id) if e.action == "screen"][-1]
+        assert '"source":"eu"' in screen.payload
+
+
+def test_drafts_carry_their_proposed_risk_for_the_list(store: Store) -> None:
+    low = new_check(store, company(store, name="A", sector="Widgets"))
+    high = new_check(store, company(store, name="B"), CheckAnswers(oecd_declared=True, ncp_complaints="Union"))
+    with store.session() as session:
+        rows = checks.check_rows(session)
+        assert [r.id for r in rows] == [high, low]
+        assert rows[0].risk_level is RiskLevel.HIGH and rows[1].risk_level is RiskLevel.MEDIUM
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ("Textiles and clothing", "textiles"), ("textiles", "textiles"), ("Garment factory", "textiles"),
+    ("IT", None), ("Art", None), ("", None)])
+def test_sector_text_matches_whole_words_only(text: str, key: str | None) -> None:
+    from postapp.conditions.risk_data import load
+
+    assert load().sector_key(text) == key

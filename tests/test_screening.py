@@ -45,6 +45,19 @@ from postapp.store import Store
     ("深圳华为科技有限公司", "shenzhenhuaveikeji"),
     ("王伟", "vangvei"),
     ("Company Ltd", "compani ltd"),  # nothing but legal forms: kept rather than matching everything
+    # Dutch, German and French transliterations fold to the English one; Arabic particles to one spelling.
+    ("Sergej Sjojgoe", "sergei shoigu"),
+    ("Joeri Kovaltsjoek", "juri kovalchuk"),
+    ("Abramowitsch", "abramovich"),
+    ("Zjoekov", "zhukov"),
+    ("Joukov", "zhukov"),
+    ("Dmitrij Dostojevski", "dmitri dostoievski"),
+    ("Novoje", "novu"),
+    ("Novoye", "novu"),
+    ("Moammar al-Qadhafi", "al kadafi muamar"),
+    ("Muhammad ibn Salman", "bin muhamad salman"),
+    ("Mohammed El Ben Ali", "al ali bin muhamed"),
+    ("Hezbollah", "hezbalah"),
     ("", ""),
     ("  ...  ", ""),
 ])
@@ -125,6 +138,61 @@ def test_true_matches_are_found(screener: Screener, query: str, expected: str) -
 ])
 def test_obvious_non_matches_are_not_flagged(screener: Screener, query: str) -> None:
     assert screener.screen(query) == []
+
+
+# One name as Dutch, English, French and Arabic-in-Latin transliterations write it.
+VARIANTS = [
+    ("Sergej Sjojgoe", "Sergei Shoigu"),
+    ("Roman Abramovitsj", "Roman Abramovich"),
+    ("Igor Setsjin", "Igor Sechin"),
+    ("Joeri Kovaltsjoek", "Yuri Kovalchuk"),
+    ("Hezbollah", "Hizballah"),
+    ("Muammar Gaddafi", "Moammar Qadhafi"),
+    ("Mohammed bin Salman", "Muhammad ibn Salman"),
+    ("Tsentr", "Centr"),
+    ("Zhukov", "Joukov"),
+    ("Jusuf", "Yusuf"),
+]
+# Different names the folds above bring closer together: they must stay apart.
+LOOKALIKES = [
+    ("Sergej Sjojgoe", "Sergei Sobyanin"),
+    ("Roman Abramovitsj", "Roman Romanov"),
+    ("Igor Setsjin", "Igor Sergeyev"),
+    ("Joeri Kovaltsjoek", "Yuri Kovalenko"),
+    ("Mohammed bin Salman", "Mohammed bin Rashid"),  # "bin" and "ibn" are one word now, but not the father
+    ("Muammar Gaddafi", "Saif al-Islam Gaddafi"),
+    ("Hezbollah", "Hizb ut-Tahrir"),
+    ("Tsentr", "Tsentrobank"),
+    ("Jusuf", "Josef"),
+    ("Mojtaba Khamenei", "Mustafa Khamenei"),  # mo- is mu- only before a vowel or h
+    ("Zhang Wei", "Jiang Wei"),  # pinyin zh and j stay apart
+]
+ORGANISATIONS = {"Hezbollah", "Hizballah", "Hizb ut-Tahrir", "Tsentr", "Centr", "Tsentrobank"}
+
+
+@pytest.fixture
+def variants(store: Store, tmp_path: Path) -> Screener:
+    """A list holding every name of ``VARIANTS`` and ``LOOKALIKES``, each as an entry of its own."""
+    names = sorted({name for pair in [*VARIANTS, *LOOKALIKES] for name in pair})
+    rows = [os_row(f"NK-{i}", "Organization" if name in ORGANISATIONS else "Person", name)
+            for i, name in enumerate(names)]
+    with store.session() as s:
+        import_list(s, write_os(tmp_path / "variants.csv", rows))
+        return Screener.load(s)
+
+
+@pytest.mark.parametrize(("one", "other"), VARIANTS)
+def test_transliteration_variants_are_found_both_ways(variants: Screener, one: str, other: str) -> None:
+    for query, listed in ((one, other), (other, one)):
+        hits = {h.primary_name: h.score for h in variants.screen(query)}
+        assert hits.get(listed, 0) >= DEFAULT_CUTOFF, f"{query!r} found only {hits}"
+
+
+@pytest.mark.parametrize(("query", "listed"), LOOKALIKES)
+def test_transliteration_folds_keep_different_names_apart(variants: Screener, query: str, listed: str) -> None:
+    hits = {h.primary_name: h.score for h in variants.screen(query)}
+    assert listed not in hits, f"{query!r} flagged {listed!r} ({hits})"
+    assert query in hits  # the name itself is found: the list and the screening agree
 
 
 def test_a_persons_single_name_is_no_part_match_but_an_organisations_is(screener: Screener) -> None:

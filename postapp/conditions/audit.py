@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from postapp.conditions.models import AuditEntry
+from postapp.conditions.models import AuditEntry, CheckStatus, ConditionCheck
 from postapp.domain.base import utcnow
 from postapp.i18n import _
 
@@ -52,7 +52,8 @@ class Break(NamedTuple):
 
 
 def verify(session: Session) -> tuple[int, Break | None]:
-    """Walks the whole chain; returns how many entries were checked and the first break, if any."""
+    """Walks the whole chain, then compares it with the checks; returns how many entries were checked
+    and the first break, if any."""
     expected_seq, prev = 1, GENESIS
     checked = 0
     for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.seq)).yield_per(1000):
@@ -69,7 +70,37 @@ def verify(session: Session) -> tuple[int, Break | None]:
                 seq=entry.seq))
         prev, expected_seq = entry.hash, expected_seq + 1
         checked += 1
-    return checked, None
+    return checked, _records_agree(session)
+
+
+def _latest(session: Session, record_id: str, action: str) -> AuditEntry | None:
+    return session.scalar(select(AuditEntry).where(AuditEntry.record_id == record_id, AuditEntry.action == action)
+                          .order_by(AuditEntry.seq.desc()).limit(1))
+
+
+def _records_agree(session: Session) -> Break | None:
+    """The chain alone cannot show a removed tail or an edited check row; each check keeps the newest
+    entry about it (``audit_seq``/``audit_hash``), and a decided check must match its decide/confirm entries."""
+    for check in session.scalars(select(ConditionCheck).order_by(ConditionCheck.audit_seq)):
+        if check.audit_seq:
+            entry = session.get(AuditEntry, check.audit_seq)
+            if entry is None or entry.hash != check.audit_hash or entry.record_id != str(check.id):
+                return Break(check.audit_seq, _("entry {seq}, the last about a condition check, is missing or "
+                                                "changed").format(seq=check.audit_seq))
+        if check.status is CheckStatus.DRAFT:
+            continue
+        decided = _latest(session, str(check.id), "decide")
+        decision = json.loads(decided.payload).get("decision") if decided else None
+        if decided is None or decision != (check.decision.value if check.decision else None) \
+                or decided.actor != check.decided_by:
+            return Break(decided.seq if decided else check.audit_seq, _(
+                "the decision stored on a condition check differs from the audit log"))
+        if check.status is CheckStatus.CONFIRMED:
+            confirmed = _latest(session, str(check.id), "confirm")
+            if confirmed is None or confirmed.actor != check.confirmed_by:
+                return Break(confirmed.seq if confirmed else check.audit_seq, _(
+                    "the confirmation stored on a condition check differs from the audit log"))
+    return None
 
 
 def entries_for(session: Session, record_id: object) -> list[AuditEntry]:

@@ -15,7 +15,7 @@ from typing import NamedTuple
 from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
-from postapp.conditions import audit
+from postapp.conditions import audit, risk_data
 from postapp.conditions.models import (
     OECD_STEPS,
     CheckStatus,
@@ -33,7 +33,8 @@ from postapp.conditions.rules import GENDER_QUESTIONS, MINERALS, Assessment, ass
 from postapp.domain import Organisation, OrganisationKind
 from postapp.domain.base import utcnow
 from postapp.errors import PostAppError, ValidationError
-from postapp.i18n import _
+from postapp.i18n import _, format_number
+from postapp.sanctions.screening import ListStatus, list_status
 from postapp.services.records import get_live
 from postapp.services.validation import Checker
 
@@ -43,6 +44,48 @@ STALE_AFTER_DAYS = 30
 
 class LockedError(PostAppError):
     """A decided or confirmed check was asked to change."""
+
+
+class ListState(NamedTuple):
+    """The sanctions lists a check is screened against, as the store holds them now."""
+
+    lists: list[ListStatus]
+
+    @property
+    def available(self) -> bool:
+        return bool(self.lists)
+
+    @property
+    def published(self) -> dt.date | None:
+        """The publication date of the oldest active list: the one the staleness warning is about."""
+        dates = [lst.published or lst.imported_at.date() for lst in self.lists]
+        return min(dates) if dates else None
+
+    @property
+    def imported_at(self) -> dt.datetime | None:
+        """When the newest list came in: a screening from before that must be run again."""
+        return max((lst.imported_at for lst in self.lists), default=None)
+
+
+def sanctions_state(session: Session) -> ListState:
+    return ListState(list_status(session))
+
+
+def _log(session: Session, check: ConditionCheck, actor: str, action: str, payload: dict[str, object]) -> None:
+    """Appends to the audit chain and keeps the chain head on the check, so a removed tail shows."""
+    entry = audit.append(session, actor, action, RECORD, check.id, payload)
+    check.audit_seq, check.audit_hash = entry.seq, entry.hash
+    if not check.locked:
+        _propose(check)
+    session.flush()
+
+
+def _propose(check: ConditionCheck) -> None:
+    """Keeps a draft's proposed risk level current, so open work can be listed highest risk first."""
+    try:
+        check.risk_level = assess(check, risk_data.load()).level
+    except PostAppError:
+        check.risk_level = None  # no reference data: the form says so; the list just cannot rank it
 
 
 def get_check(session: Session, check_id: uuid.UUID) -> ConditionCheck:
@@ -78,7 +121,7 @@ def start_check(session: Session, organisation_id: uuid.UUID, support_kind: str 
     check.steps = [DueDiligenceStep(step=n, post_code=post_code) for n in range(1, OECD_STEPS + 1)]
     session.add(check)
     session.flush()
-    audit.append(session, actor, "start", RECORD, check.id, {
+    _log(session, check, actor, "start", {
         "organisation": str(organisation_id), "organisation_name": org.name if org else "",
         "support_kind": kind.value, "host_country": country})
     return check
@@ -114,7 +157,7 @@ def record_answers(session: Session, check_id: uuid.UUID, answers: CheckAnswers,
     check.gender_answers = dict(answers.gender_answers)
     check.ncp_complaints = ncp
     session.flush()
-    audit.append(session, actor, "answers", RECORD, check.id, {
+    _log(session, check, actor, "answers", {
         "oecd_declared": check.oecd_declared, "conflict_minerals": check.conflict_minerals,
         "minerals_from_cahra": check.minerals_from_cahra, "minerals": check.minerals,
         "gender_answers": check.gender_answers, "ncp_complaints": check.ncp_complaints})
@@ -147,7 +190,7 @@ def record_step(session: Session, check_id: uuid.UUID, number: int, data: StepDa
     assert step is not None
     step.answer, step.evidence_ref, step.evidence_link, step.note = answer, ref, link, note
     session.flush()
-    audit.append(session, actor, "step", RECORD, check.id, {
+    _log(session, check, actor, "step", {
         "step": number, "answer": answer.value, "evidence_ref": ref, "evidence_link": link, "note": note})
     return step
 
@@ -178,7 +221,9 @@ def record_screening(session: Session, check_id: uuid.UUID, hits: list[HitData],
     check.hits = kept
     check.screened_at = utcnow()
     session.flush()
-    audit.append(session, actor, "screen", RECORD, check.id, {
+    state = sanctions_state(session)
+    _log(session, check, actor, "screen", {
+        "lists": [{"source": lst.source, "published": lst.published} for lst in state.lists],
         "candidates": [{"source": h.list_source, "id": h.external_id, "name": h.primary_name,
                         "score": round(h.score, 1)} for h in hits]})
     return check
@@ -186,7 +231,7 @@ def record_screening(session: Session, check_id: uuid.UUID, hits: list[HitData],
 
 def assess_hit(session: Session, hit_id: uuid.UUID, verdict: str | Verdict, reason: str, actor: str) -> ScreeningHit:
     hit = get_live(session, ScreeningHit, hit_id, _("This sanctions hit no longer exists."))
-    _editable(session, hit.check_id)
+    check = _editable(session, hit.check_id)
     checker = Checker()
     try:
         value = Verdict(verdict)
@@ -198,7 +243,7 @@ def assess_hit(session: Session, hit_id: uuid.UUID, verdict: str | Verdict, reas
     checker.done()
     hit.verdict, hit.reason, hit.assessed_by = value, text, actor
     session.flush()
-    audit.append(session, actor, "hit", RECORD, hit.check_id, {
+    _log(session, check, actor, "hit", {
         "hit": str(hit.id), "name": hit.primary_name, "verdict": value.value, "reason": text})
     return hit
 
@@ -211,24 +256,26 @@ class Review(NamedTuple):
     warnings: list[str]
 
 
-def review(check: ConditionCheck, data: RiskData, list_published: dt.date | None, list_available: bool,
-           decision: Decision | None = Decision.SUPPORT, today: dt.date | None = None,
-           stale_after_days: int = STALE_AFTER_DAYS) -> Review:
+def review(check: ConditionCheck, data: RiskData, lists: ListState, decision: Decision | None = Decision.SUPPORT,
+           today: dt.date | None = None, stale_after_days: int = STALE_AFTER_DAYS) -> Review:
     result = assess(check, data)
-    missing = missing_for_decision(check, result.level, decision, list_available)
+    missing = missing_for_decision(check, result.level, decision, lists.available, lists.imported_at)
     warnings = []
     today = today or dt.date.today()
-    if not list_available:
+    published = lists.published
+    if not lists.available:
         warnings.append(_("No sanctions list has been imported: the company was not screened."))
-    elif list_published is not None and (today - list_published).days > stale_after_days:
+    elif published is not None and (today - published).days > stale_after_days:
         warnings.append(_("The sanctions list is {days} days old; import a recent one before deciding.").format(
-            days=(today - list_published).days))
+            days=format_number((today - published).days)))
     return Review(result, missing, warnings)
 
 
 def decide(session: Session, check_id: uuid.UUID, decision: str | Decision, conditions: list[str], rationale: str,
-           decided_by: str, data: RiskData, list_available: bool) -> ConditionCheck:
-    """Records the decision of the first person; refused with what is missing when the evidence is not there."""
+           decided_by: str, data: RiskData) -> ConditionCheck:
+    """Records the decision of the first person; refused with what is missing when the evidence is not there.
+    The sanctions lists are looked up here, not taken from the caller, so no screening can be skipped."""
+    lists = sanctions_state(session)
     check = _editable(session, check_id)
     checker = Checker()
     try:
@@ -242,7 +289,7 @@ def decide(session: Session, check_id: uuid.UUID, decision: str | Decision, cond
     text = checker.required("rationale", rationale, _("Rationale"), 20_000)
     who = checker.required("decided_by", decided_by, _("Decided by"), 200)
     result = assess(check, data)
-    missing = missing_for_decision(check, result.level, chosen, list_available)
+    missing = missing_for_decision(check, result.level, chosen, lists.available, lists.imported_at)
     if missing:
         checker.fail("missing", " ".join(missing))
     checker.done()
@@ -251,10 +298,18 @@ def decide(session: Session, check_id: uuid.UUID, decision: str | Decision, cond
     check.risk_level, check.risk_reasons = result.level, [r.stored() for r in result.reasons]
     check.decided_by, check.decided_at, check.status = who, utcnow(), CheckStatus.DECIDED
     session.flush()
-    audit.append(session, who, "decide", RECORD, check.id, {
+    _log(session, check, who, "decide", {
         "decision": chosen.value, "conditions": items, "rationale": text, "risk_level": result.level.value,
         "reasons": check.risk_reasons})
     return check
+
+
+def same_person(a: str, b: str) -> bool:
+    """Names compared without case, spacing and punctuation: "Alice." is not a second person to "alice"."""
+    def key(name: str) -> str:
+        return "".join(ch for ch in name.casefold() if ch.isalnum())
+
+    return key(a) == key(b)
 
 
 def confirm(session: Session, check_id: uuid.UUID, confirmed_by: str) -> ConditionCheck:
@@ -264,13 +319,13 @@ def confirm(session: Session, check_id: uuid.UUID, confirmed_by: str) -> Conditi
     who = checker.required("confirmed_by", confirmed_by, _("Confirmed by"), 200)
     if check.status is not CheckStatus.DECIDED:
         checker.fail("status", _("Only a decided check waiting for confirmation can be confirmed."))
-    elif who.casefold() == check.decided_by.strip().casefold():
+    elif same_person(who, check.decided_by):
         checker.fail("confirmed_by", _("A second person must confirm the decision (four eyes)."))
     checker.done()
     check.confirmed_by, check.confirmed_at, check.status = who, utcnow(), CheckStatus.CONFIRMED
     session.flush()
-    audit.append(session, who, "confirm", RECORD, check.id, {"decision": check.decision.value if check.decision
-                                                                else None, "decided_by": check.decided_by})
+    _log(session, check, who, "confirm", {"decision": check.decision.value if check.decision else None,
+                                          "decided_by": check.decided_by})
     return check
 
 
@@ -286,7 +341,7 @@ def send_back(session: Session, check_id: uuid.UUID, reviewer: str, reason: str)
     previous = check.decision.value if check.decision else None
     check.status, check.decision, check.decided_by, check.decided_at = CheckStatus.DRAFT, None, "", None
     session.flush()
-    audit.append(session, who, "send_back", RECORD, check.id, {"decision": previous, "reason": why})
+    _log(session, check, who, "send_back", {"decision": previous, "reason": why})
     return check
 
 
@@ -315,7 +370,7 @@ def amend(session: Session, check_id: uuid.UUID, actor: str) -> ConditionCheck:
                 for h in old.hits]
     session.add(new)
     session.flush()
-    audit.append(session, actor, "amend", RECORD, new.id, {"previous": str(old.id), "version": new.version})
+    _log(session, new, actor, "amend", {"previous": str(old.id), "version": new.version})
     return new
 
 

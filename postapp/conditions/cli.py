@@ -16,7 +16,7 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
     store = open_store(db_path(args))
     try:
-        with store.session() as session:
+        with store.read() as session:
             checked, broken = audit.verify(session)
     finally:
         store.close()

@@ -138,6 +138,9 @@ class ConditionCheck(Base, SyncedMixin):
     decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None)
     confirmed_by: Mapped[str] = mapped_column(String(200), default="")
     confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None)
+    # The newest audit entry about this check: removing the log's tail, or the whole log, shows.
+    audit_seq: Mapped[int] = mapped_column(Integer, default=0)
+    audit_hash: Mapped[str] = mapped_column(String(64), default="")
 
     organisation: Mapped[Organisation] = relationship()
     steps: Mapped[list[DueDiligenceStep]] = relationship(

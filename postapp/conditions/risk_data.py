@@ -7,6 +7,7 @@ The file is data so headquarters can send an updated one through sync; the app o
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -16,6 +17,7 @@ from postapp.i18n import _, language
 from postapp.paths import resources_dir
 
 Localised = dict[str, str]
+_WORDS = re.compile(r"\w{3,}")
 
 
 def pick(text: Localised) -> str:
@@ -47,22 +49,30 @@ class RiskData(NamedTuple):
     def country_label(self, code: str) -> str:
         return pick(self.countries.get(code, {})) or code
 
+    def sector_label(self, key: str) -> str:
+        return pick(self.sectors.get(key, {})) or key
+
     def sector_key(self, text: str) -> str | None:
-        """The sector key for an organisation's free-text sector ("Textiles and clothing" -> "textiles")."""
+        """The sector key for an organisation's free-text sector ("Textiles and clothing" -> "textiles").
+
+        An exact name or alias wins; otherwise every word of a name must stand as a whole word in the
+        text ("garment factory" -> textiles). Parts of words never match: "IT" is not "utilities"."""
         wanted = text.strip().casefold()
         if not wanted:
             return None
         if wanted in self.sectors:
             return wanted
+        words = set(_WORDS.findall(wanted))
+        best: tuple[int, str] | None = None
         for key, sector in self.sectors.items():
-            names = [sector.get("nl", ""), sector.get("en", ""), *sector.get("aliases", [])]
-            if any(name and name.casefold() == wanted for name in names):
-                return key
-        for key, sector in self.sectors.items():
-            names = [sector.get("nl", ""), sector.get("en", ""), *sector.get("aliases", [])]
-            if any(name and (name.casefold() in wanted or wanted in name.casefold()) for name in names):
-                return key
-        return None
+            for name in (sector.get("nl", ""), sector.get("en", ""), *sector.get("aliases", [])):
+                folded = name.casefold()
+                if folded == wanted:
+                    return key
+                name_words = set(_WORDS.findall(folded))
+                if name_words and name_words <= words and (best is None or len(folded) > best[0]):
+                    best = (len(folded), key)
+        return best[1] if best else None
 
     def lookup(self, country: str, sector_text: str) -> tuple[Risk, ...] | None:
         """The risks for the pair, ``None`` when the data does not cover it (the check then says so)."""

@@ -5,10 +5,12 @@ so the same answers give the same proposal at every post.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, NamedTuple
 
 from postapp.conditions.models import (
     OECD_STEPS,
+    CheckStatus,
     ConditionCheck,
     Decision,
     RiskLevel,
@@ -34,8 +36,8 @@ GENDER_QUESTIONS: dict[str, str] = {
 REASONS: dict[str, str] = {
     "sanctions_true_match": N_("The company matches an entry on a sanctions list ({name})."),
     "ncp_complaint": N_("A complaint about the company is known at the National Contact Point (NCP)."),
-    "country_sector_high": N_("High risks for this sector in {country}: {themes}."),
-    "country_sector_medium": N_("Medium risks for this sector in {country}: {themes}."),
+    "country_sector_high": N_("High risks for {sector} in {country}: {themes}."),
+    "country_sector_medium": N_("Medium risks for {sector} in {country}: {themes}."),
     "no_risk_data": N_("The reference data has no risk profile for sector '{sector}' in {country}; "
                        "assess the risks by hand."),
     "conflict_minerals_cahra": N_("Conflict minerals ({minerals}) from conflict-affected or high-risk areas."),
@@ -87,6 +89,8 @@ def assess(check: ConditionCheck, data: RiskData) -> Assessment:
         reasons.append(Reason("ncp_complaint", RiskLevel.HIGH, {}))
     country = data.country_label(check.host_country)
     risks = data.lookup(check.host_country, org.sector)
+    sector_key = data.sector_key(org.sector)
+    sector = data.sector_label(sector_key) if sector_key else org.sector
     if risks is None:
         reasons.append(Reason("no_risk_data", RiskLevel.MEDIUM, {"sector": org.sector or "?", "country": country}))
         risks = ()
@@ -94,10 +98,10 @@ def assess(check: ConditionCheck, data: RiskData) -> Assessment:
     medium = [r for r in risks if r.level == "medium"]
     if high:
         reasons.append(Reason("country_sector_high", RiskLevel.HIGH,
-                              {"country": country, "themes": _themes(data, high)}))
+                              {"sector": sector, "country": country, "themes": _themes(data, high)}))
     elif medium:
         reasons.append(Reason("country_sector_medium", RiskLevel.MEDIUM,
-                              {"country": country, "themes": _themes(data, medium)}))
+                              {"sector": sector, "country": country, "themes": _themes(data, medium)}))
     if check.conflict_minerals:
         minerals = ", ".join(_(MINERAL_LABELS[m]) for m in check.minerals if m in MINERAL_LABELS) or "3TG"
         if check.minerals_from_cahra is False:
@@ -120,6 +124,23 @@ def assess(check: ConditionCheck, data: RiskData) -> Assessment:
     return Assessment(level, reasons, risks)
 
 
+def step_done(check: ConditionCheck, number: int) -> bool:
+    step = next((s for s in check.steps if s.step == number), None)
+    return step is not None and step.has_evidence and step.answer in (StepAnswer.YES, StepAnswer.PARTLY)
+
+
+def progress(check: ConditionCheck, level: RiskLevel, list_available: bool) -> list[bool]:
+    """Which of the form's five parts are complete: profile, due diligence, risks, sanctions, decision."""
+    return [
+        True,
+        check.oecd_declared is not None and all(step_done(check, n) for n in steps_needing_evidence(level)),
+        check.conflict_minerals is not None,
+        (check.screened_at is not None or not list_available)
+        and all(h.verdict is not Verdict.UNDECIDED for h in check.hits),
+        check.status is CheckStatus.CONFIRMED,
+    ]
+
+
 def steps_needing_evidence(level: RiskLevel) -> range:
     """Low risk: a short check. Medium: policy and risk identification shown. High: all six steps."""
     return {RiskLevel.LOW: range(1, 1), RiskLevel.MEDIUM: range(1, 3),
@@ -127,11 +148,13 @@ def steps_needing_evidence(level: RiskLevel) -> range:
 
 
 def missing_for_decision(check: ConditionCheck, level: RiskLevel, decision: Decision | None,
-                         list_available: bool) -> list[str]:
+                         list_available: bool, list_imported_at: dt.datetime | None = None) -> list[str]:
     """What must still be done before ``decision`` can be recorded, as sentences for the user."""
     missing: list[str] = []
     if list_available and check.screened_at is None:
         missing.append(_("Screen the company against the sanctions list."))
+    elif list_imported_at is not None and check.screened_at is not None and check.screened_at < list_imported_at:
+        missing.append(_("A newer sanctions list was imported after the screening: screen the company again."))
     undecided = [h for h in check.hits if h.verdict is Verdict.UNDECIDED]
     if undecided:
         missing.append(_("Mark each sanctions hit as a true or false match ({count} open).").format(
@@ -142,10 +165,8 @@ def missing_for_decision(check: ConditionCheck, level: RiskLevel, decision: Deci
         missing.append(_("A company on a sanctions list cannot be supported: only 'no support' is possible."))
     if check.oecd_declared is None:
         missing.append(_("Record whether the company declared that it knows and applies the OECD Guidelines."))
-    steps = {s.step: s for s in check.steps}
     for number in steps_needing_evidence(level):
-        step = steps.get(number)
-        if step is None or not step.has_evidence or step.answer in (StepAnswer.UNKNOWN, StepAnswer.NO):
+        if not step_done(check, number):
             missing.append(_("Due-diligence step {step}: evidence and a yes or partly answer are needed "
                              "at this risk level.").format(step=number))
     return missing

@@ -61,8 +61,8 @@ class _TerminalProgress:
 
     def __call__(self, done: int, total: int) -> None:
         if self.shown and total:
-            print("\r" + _("Importing... {percent}%").format(percent=done * 100 // total), end="", file=sys.stderr,
-                  flush=True)
+            percent = format_number(done * 100 // total)
+            print("\r" + _("Importing... {percent}%").format(percent=percent), end="", file=sys.stderr, flush=True)
 
     def close(self) -> None:
         if self.shown:
@@ -97,13 +97,15 @@ def _print_lists(lists: list[ListStatus], today: dt.date) -> None:
     for status in lists:
         if is_stale(status, DEFAULT_MAX_AGE_DAYS, today):
             print(_("Warning: the {list} is {days} days old; import a recent one before relying on it.").format(
-                list=list_label(status.source, status.published), days=list_age_days(status, today)))
+                list=list_label(status.source, status.published),
+                days=format_number(list_age_days(status, today))))
 
 
 def _print_hit(hit: Hit) -> None:
     names = hit.primary_name if hit.matched_name == hit.primary_name else _("{matched} (alias of {primary})").format(
         matched=hit.matched_name, primary=hit.primary_name)
-    print(f"{hit.score:5.1f}  {names}")
+    # At most one decimal, right-aligned; the locale writes the decimal sign ("96,7" in Dutch).
+    print(f"{format_number(round(hit.score, 1)):>5}  {names}")
     details = [_(SCHEMA_LABELS.get(hit.schema, hit.schema)), hit.countries.replace(",", ", "), hit.programme,
                list_label(hit.source, hit.list_published)]
     print("       " + " | ".join(d for d in details if d))
@@ -118,7 +120,7 @@ def cmd_screen(args: argparse.Namespace) -> int:
         raise PostAppError(_("Give the name of a person or organisation to screen."))
     store = open_store(db_path(args))
     try:
-        with store.session() as session:
+        with store.read() as session:
             screener = Screener.load(session)
     finally:
         store.close()

@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -28,8 +28,8 @@ from sqlalchemy.orm import Session
 
 from postapp.conditions import checks, risk_data
 from postapp.conditions.checks import CheckAnswers
-from postapp.conditions.models import CheckStatus, Decision, RiskLevel, Verdict
-from postapp.conditions.rules import missing_for_decision, steps_needing_evidence
+from postapp.conditions.models import CheckStatus, Decision, RiskLevel
+from postapp.conditions.rules import missing_for_decision, progress, reason_from_stored
 from postapp.errors import ValidationError
 from postapp.i18n import _, format_datetime, ngettext
 from postapp.ui.check_pages import CheckView, DiligencePage, ProfilePage, RisksPage, SanctionsPage
@@ -62,9 +62,13 @@ class DecisionPage(QWidget):
         self.conditions.setMaximumHeight(90)
         self.rationale = named(NotesEdit(_("Rationale")), "rationale")
         self.rationale.setMaximumHeight(110)
-        self.decided_by = named(QLineEdit(dialog.actor), "decidedBy")
+        # Who decides and who confirms is the person using the app (Preferences, "Your name"), not a
+        # name typed here: one person cannot act as both by typing a second name.
+        self.decided_by = named(QLineEdit(), "decidedBy")
         self.confirmed_by = named(QLineEdit(), "confirmedBy")
-        self.confirmed_by.setPlaceholderText(_("The second person's name"))
+        for name_field in (self.decided_by, self.confirmed_by):
+            name_field.setReadOnly(True)
+            name_field.setToolTip(_("Your name, as set in Preferences"))
         self.send_back_reason = named(QLineEdit(), "sendBackReason")
         for field, label, widget in (
             ("decision", _("Decision"), self.decision), ("conditions", _("Conditions"), self.conditions),
@@ -98,16 +102,23 @@ class DecisionPage(QWidget):
     def fill(self, view: CheckView) -> None:
         check, review = view.check, view.review
         e = html.escape
-        reasons = "".join(f"<li>{e(r.text())}</li>" for r in review.assessment.reasons)
-        warnings = "".join(f"<p><b>{e(w)}</b></p>" for w in review.warnings)
-        level = _(review.assessment.level.label)
-        heading = _("Proposed risk level")
+        if check.locked and check.risk_level is not None:
+            # A decided check shows what it was decided on, not what today's data would propose.
+            stored = [reason_from_stored(raw) for raw in check.risk_reasons]
+            reasons = "".join(f"<li>{e(r.text())}</li>" for r in stored)
+            level, heading, warnings = _(check.risk_level.label), _("Risk level at the decision"), ""
+        else:
+            reasons = "".join(f"<li>{e(r.text())}</li>" for r in review.assessment.reasons)
+            warnings = "".join(f"<p><b>{e(w)}</b></p>" for w in review.warnings)
+            level, heading = _(review.assessment.level.label), _("Proposed risk level")
         self.proposal.setText(f"<p>{e(heading)}: <b>{e(level)}</b></p><ul>{reasons}</ul>{warnings}")
+        self.decided_by.setText(check.decided_by or self.dialog.actor)
+        self.confirmed_by.setText(check.confirmed_by or (self.dialog.actor if check.status is CheckStatus.DECIDED
+                                                         else ""))
         if check.decision is not None:
             self.decision.setCurrentIndex(self.decision.findData(check.decision.value))
             self.conditions.setPlainText("\n".join(check.conditions))
             self.rationale.setPlainText(check.rationale)
-            self.decided_by.setText(check.decided_by)
         states = {
             CheckStatus.DRAFT: _("Draft: the decision is not yet recorded."),
             CheckStatus.DECIDED: _("Decided by {who} on {when}; waiting for a second person to confirm."),
@@ -118,33 +129,39 @@ class DecisionPage(QWidget):
             who=check.decided_by, when=format_datetime(check.decided_at, "short"), other=check.confirmed_by,
             then=format_datetime(check.confirmed_at, "short")))
         draft, decided = check.status is CheckStatus.DRAFT, check.status is CheckStatus.DECIDED
-        for widget in (self.decision, self.conditions, self.rationale, self.decided_by, self.decide_button):
-            widget.setEnabled(draft)
-        for widget in (self.confirmed_by, self.confirm_button, self.send_back_reason, self.send_back_button):
-            widget.setEnabled(decided)
+        for editable in (self.decision, self.conditions, self.rationale, self.decide_button):
+            editable.setEnabled(draft)
+        for second in (self.confirm_button, self.send_back_reason, self.send_back_button):
+            second.setEnabled(decided)
         self.amend_button.setEnabled(check.status is CheckStatus.CONFIRMED)
 
     def decide(self) -> None:
-        view = self.dialog.view
-        decision, rationale, who = self.chosen(), self.rationale.toPlainText(), self.decided_by.text()
+        view = self.dialog.current()
+        decision, rationale, who = self.chosen(), self.rationale.toPlainText(), self.dialog.actor
         conditions = self.conditions.toPlainText().splitlines()
-        self.dialog.run(lambda s: checks.decide(s, view.check.id, decision, conditions, rationale, who, view.data,
-                                                view.list_available), self.errors)
+        self.dialog.run(lambda s: checks.decide(s, view.check.id, decision, conditions, rationale, who, view.data),
+                        self.errors)
 
     def confirm(self) -> None:
-        check_id, who = self.dialog.view.check.id, self.confirmed_by.text()
+        check_id, who = self.check_id(), self.dialog.actor
         self.dialog.run(lambda s: checks.confirm(s, check_id, who), self.errors)
 
     def send_back(self) -> None:
-        check_id, who, why = self.dialog.view.check.id, self.confirmed_by.text(), self.send_back_reason.text()
+        check_id, who, why = self.check_id(), self.dialog.actor, self.send_back_reason.text()
         self.dialog.run(lambda s: checks.send_back(s, check_id, who, why), self.errors)
 
     def amend(self) -> None:
-        check_id = self.dialog.view.check.id
-        new_ids: list[uuid.UUID] = []
-        if self.dialog.run(lambda s: new_ids.append(checks.amend(s, check_id, self.dialog.actor).id), self.errors):
-            self.dialog.check_id = new_ids[0]
-            self.dialog.reload()
+        dialog = self.dialog
+        check_id = self.check_id()
+
+        def make_version(session: Session) -> None:
+            dialog.check_id = checks.amend(session, check_id, dialog.actor).id  # the dialog shows the new one
+
+        if not dialog.run(make_version, self.errors):
+            dialog.check_id = check_id
+
+    def check_id(self) -> uuid.UUID:
+        return self.dialog.current().check.id
 
 
 class CheckDialog(QDialog):
@@ -181,24 +198,29 @@ class CheckDialog(QDialog):
         layout.addWidget(self.heading)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.progress)
+        self.view: CheckView | None = None
         self.reload()
         self.nav.setCurrentRow(0)
+        if self.view is None:  # the check could not be read; the message was shown
+            QTimer.singleShot(0, self.close)
 
     def all_pages(self) -> tuple[QWidget, ...]:
         return (self.profile, self.diligence, self.risks, self.sanctions, self.decision)
 
-    def reload(self) -> None:
-        from postapp.conditions.screening_link import sanctions_state
+    def reload(self, pages: tuple[QWidget, ...] | None = None) -> None:
+        """Reads the check again and refills ``pages`` (all when None); pages not named keep what the
+        user typed and has not saved yet."""
 
         def read() -> CheckView:
             data = risk_data.load()
-            with self.store.session() as session:
+            with self.store.read() as session:
                 check = checks.get_check(session, self.check_id)
-                available, published = sanctions_state(session)
-                _touch = (check.organisation.name, list(check.steps), list(check.hits))
-                review = checks.review(check, data, published, available, self.decision_choice(),
+                lists = checks.sanctions_state(session)
+                # Load what the pages show while the session is open; the objects outlive it.
+                _loaded = (check.organisation.name, list(check.steps), list(check.hits))
+                review = checks.review(check, data, lists, self.decision_choice(),
                                        stale_after_days=self.prefs.sanctions_max_age_days)
-                return CheckView(check, review, data, available)
+                return CheckView(check, review, data, lists)
 
         view = guarded(self, read)
         if view is None:
@@ -210,36 +232,30 @@ class CheckDialog(QDialog):
             company=check.organisation.name, support=_(check.support_kind.label),
             country=view.data.country_label(check.host_country), version=check.version,
             status=_(check.status.label)))
-        for page in self.all_pages():
+        for page in pages if pages is not None else self.all_pages():
             page.fill(view)  # type: ignore[attr-defined]
         self.update_progress()
 
     def decision_choice(self) -> Decision:
-        return self.decision.chosen() if hasattr(self, "view") else Decision.SUPPORT
+        return self.decision.chosen() if self.view is not None else Decision.SUPPORT
 
     def update_missing(self) -> None:
         """Recomputes what is missing for the decision now chosen (no support needs less), without
         reloading: unsaved entries on other pages stay as typed."""
-        if not hasattr(self, "view"):
-            return
         view = self.view
+        if view is None:
+            return
         missing = missing_for_decision(view.check, view.review.assessment.level, self.decision.chosen(),
-                                       view.list_available)
+                                       view.lists.available, view.lists.imported_at)
         self.view = view._replace(review=view.review._replace(missing=missing))
         self.update_progress()
 
     def update_progress(self) -> None:
         view = self.view
-        check, level = view.check, view.review.assessment.level
-        steps = {s.step: s for s in check.steps}
-        done = [
-            True,
-            check.oecd_declared is not None and all(steps[n].has_evidence for n in steps_needing_evidence(level)),
-            check.conflict_minerals is not None,
-            (check.screened_at is not None or not view.list_available)
-            and all(h.verdict is not Verdict.UNDECIDED for h in check.hits),
-            check.status is CheckStatus.CONFIRMED,
-        ]
+        if view is None:
+            return
+        level = view.review.assessment.level
+        done = progress(view.check, level, view.list_available)
         for row, complete in enumerate(done):
             item = self.nav.item(row)
             text = item.text().lstrip("✓ ")
@@ -253,13 +269,22 @@ class CheckDialog(QDialog):
         self.progress.setText(_("{done} of {total} steps complete. Proposed: {level}.").format(
             done=sum(done), total=len(done), level=level_text) + (" " + still if still else ""))
 
+    def current(self) -> CheckView:
+        assert self.view is not None, "pages act only once the check was read"
+        return self.view
+
     def current_answers(self) -> CheckAnswers:
-        check = self.view.check
+        check = self.current().check
         return CheckAnswers(check.oecd_declared, check.conflict_minerals, check.minerals_from_cahra,
                             list(check.minerals), dict(check.gender_answers), check.ncp_complaints)
 
     def run(self, action: Callable[[Session], object], errors: FieldErrors) -> bool:
-        """Calls the core in one transaction; messages go to the page's fields, then all pages reload."""
+        """Calls the core in one transaction; messages go to the page's fields. Afterwards the page that
+        saved is refilled (with the profile and the decision it feeds); other pages keep unsaved typing.
+        The decision page's actions lock or unlock everything, so they refill every page."""
+        if self.view is None:
+            return False
+        page = next(p for p in self.all_pages() if getattr(p, "errors", None) is errors)
 
         def write() -> bool:
             try:
@@ -274,6 +299,6 @@ class CheckDialog(QDialog):
         done = bool(guarded(self, write))
         if done:
             errors.clear()
-            self.reload()
+            self.reload(None if page is self.decision else (page, self.profile, self.decision))
             self.changed.emit()
         return done

@@ -25,11 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from postapp.conditions.checks import CheckAnswers, Review, StepData
+from postapp.conditions.checks import CheckAnswers, ListState, Review, StepData
 from postapp.conditions.models import OECD_STEPS, ConditionCheck, StepAnswer, Verdict
 from postapp.conditions.risk_data import RiskData, pick
 from postapp.conditions.rules import GENDER_QUESTIONS, MINERAL_LABELS, MINERALS
-from postapp.i18n import N_, _, format_date, format_money, format_number
+from postapp.domain.organisations import TARGET_MIN_ASSETS_EUR, TARGET_MIN_EMPLOYEES, TARGET_MIN_TURNOVER_EUR
+from postapp.i18n import N_, _, format_date, format_money, format_number, ngettext
+from postapp.sanctions.cli import SCHEMA_LABELS, SOURCE_LABELS
 from postapp.ui.forms import FieldErrors, NotesEdit
 from postapp.ui.naming import named
 
@@ -52,7 +54,11 @@ class CheckView(NamedTuple):
     check: ConditionCheck
     review: Review
     data: RiskData
-    list_available: bool
+    lists: ListState
+
+    @property
+    def list_available(self) -> bool:
+        return self.lists.available
 
 
 def _answer_combo(name: str) -> QComboBox:
@@ -99,7 +105,9 @@ class ProfilePage(QWidget):
     def fill(self, view: CheckView) -> None:
         check, org = view.check, view.check.organisation
         e = html.escape
-        target = (_("Yes: at least 500 employees and more than EUR 20 million assets or EUR 40 million turnover")
+        target = (_("Yes: at least {employees} employees and more than {assets} assets or {turnover} turnover")
+                  .format(employees=format_number(TARGET_MIN_EMPLOYEES), assets=format_money(TARGET_MIN_ASSETS_EUR),
+                          turnover=format_money(TARGET_MIN_TURNOVER_EUR))
                   if org.in_target_group else _("No"))
         rows = [
             (_("Company"), org.name), (_("Sector"), org.sector or "—"), (_("Country"), org.country or "—"),
@@ -129,28 +137,32 @@ class DiligencePage(QWidget):
         grid.addWidget(QLabel(_("Has the company declared that it knows and applies the OECD Guidelines?")), 0, 0,
                        1, 3)
         grid.addWidget(self.declared, 0, 3)
-        for column, title in enumerate((_("Step"), _("Answer"), _("Document reference"), _("Link"))):
+        for column, title in enumerate((_("Step"), _("Answer"), _("Document reference"), _("Link"), _("Note"))):
             grid.addWidget(QLabel(f"<b>{html.escape(title)}</b>"), 1, column)
         self.answers: dict[int, QComboBox] = {}
         self.refs: dict[int, QLineEdit] = {}
         self.links: dict[int, QLineEdit] = {}
+        self.notes: dict[int, QLineEdit] = {}
         for n in range(1, OECD_STEPS + 1):
             label = QLabel(f"{n}. {_(OECD_STEP_TEXT[n])}")
             label.setWordWrap(True)
             self.answers[n] = _answer_combo(f"stepAnswer{n}")
             self.refs[n] = named(QLineEdit(), f"stepRef{n}")
             self.links[n] = named(QLineEdit(), f"stepLink{n}")
+            self.notes[n] = named(QLineEdit(), f"stepNote{n}")
             for widget, what in ((self.answers[n], _("Answer")), (self.refs[n], _("Document reference")),
-                                 (self.links[n], _("Link"))):
+                                 (self.links[n], _("Link")), (self.notes[n], _("Note"))):
                 widget.setAccessibleName(f"{what} {n}")
             grid.addWidget(label, n + 1, 0)
             grid.addWidget(self.answers[n], n + 1, 1)
             grid.addWidget(self.refs[n], n + 1, 2)
             grid.addWidget(self.links[n], n + 1, 3)
+            grid.addWidget(self.notes[n], n + 1, 4)
         grid.setRowStretch(OECD_STEPS + 2, 1)
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(2, 2)
         grid.setColumnStretch(3, 2)
+        grid.setColumnStretch(4, 2)
         self.save = named(QPushButton(_("&Save answers")), "saveDiligence")
         self.save.clicked.connect(self.store_answers)
         layout = QVBoxLayout(self)
@@ -164,22 +176,30 @@ class DiligencePage(QWidget):
             self.answers[step.step].setCurrentIndex(self.answers[step.step].findData(step.answer.value))
             self.refs[step.step].setText(step.evidence_ref)
             self.links[step.step].setText(step.evidence_link)
-        for widget in (self.declared, self.save, *self.answers.values(), *self.refs.values(), *self.links.values()):
+            self.notes[step.step].setText(step.note)
+        for widget in (self.declared, self.save, *self.answers.values(), *self.refs.values(), *self.links.values(),
+                       *self.notes.values()):
             widget.setEnabled(not check.locked)
 
     def store_answers(self) -> None:
         from postapp.conditions import checks
 
-        check = self.dialog.view.check
+        check = self.dialog.current().check
         answers = self.dialog.current_answers()
         answers.oecd_declared = _tristate(self.declared)
+        stored = {s.step: s for s in check.steps}
         steps = {n: StepData(str(self.answers[n].currentData()), self.refs[n].text(), self.links[n].text(),
-                             next((s.note for s in check.steps if s.step == n), ""))
+                             self.notes[n].text())
                  for n in range(1, OECD_STEPS + 1)}
+        # Only what changed goes to the core (and to the audit log).
+        changed = {n: data for n, data in steps.items() if n not in stored or (
+            stored[n].answer.value, stored[n].evidence_ref, stored[n].evidence_link, stored[n].note)
+            != (data.answer, data.evidence_ref.strip(), data.evidence_link.strip(), data.note.strip())}
 
         def write(session: object) -> None:
-            checks.record_answers(session, check.id, answers, self.dialog.actor)  # type: ignore[arg-type]
-            for n, data in steps.items():
+            if answers.oecd_declared != check.oecd_declared:
+                checks.record_answers(session, check.id, answers, self.dialog.actor)  # type: ignore[arg-type]
+            for n, data in changed.items():
                 checks.record_step(session, check.id, n, data, self.dialog.actor)  # type: ignore[arg-type]
 
         self.dialog.run(write, self.errors)
@@ -267,7 +287,7 @@ class RisksPage(QWidget):
     def store_answers(self) -> None:
         from postapp.conditions import checks
 
-        check = self.dialog.view.check
+        check = self.dialog.current().check
         answers = CheckAnswers(
             oecd_declared=check.oecd_declared, conflict_minerals=_tristate(self.handles),
             minerals_from_cahra=_tristate(self.cahra),
@@ -323,13 +343,17 @@ class SanctionsPage(QWidget):
             self.status.setText(_("Not yet screened."))
         else:
             found = len(check.hits)
-            self.status.setText(_("Screened; {count} candidate match(es) found.").format(count=found))
+            self.status.setText(ngettext("Screened; {count} candidate match found.",
+                                         "Screened; {count} candidate matches found.", found).format(
+                                             count=format_number(found)))
         self.table.setRowCount(len(check.hits))
         self.hit_ids = [h.id for h in check.hits]
         for row, hit in enumerate(check.hits):
             listed = f"{hit.primary_name}" + (f" ({hit.matched_name})" if hit.matched_name != hit.primary_name else "")
-            source = hit.list_source.upper() + (f", {format_date(hit.list_published)}" if hit.list_published else "")
-            values = (listed, format_number(round(hit.score, 1)), hit.schema, hit.countries,
+            source = _(SOURCE_LABELS.get(hit.list_source, hit.list_source)) + (
+                f", {format_date(hit.list_published)}" if hit.list_published else "")
+            values = (listed, format_number(round(hit.score, 1)), _(SCHEMA_LABELS.get(hit.schema, hit.schema)),
+                      hit.countries,
                       f"{hit.programme} [{source}]", _(hit.verdict.label) + (f": {hit.reason}" if hit.reason else ""))
             for column, value in enumerate(values):
                 self.table.setItem(row, column, QTableWidgetItem(value))
@@ -342,7 +366,7 @@ class SanctionsPage(QWidget):
         from postapp.conditions import checks
         from postapp.conditions.screening_link import screen_company
 
-        check = self.dialog.view.check
+        check = self.dialog.current().check
         name = check.organisation.name
         self.dialog.run(lambda s: checks.record_screening(s, check.id, screen_company(s, name), self.dialog.actor),
                         self.errors)

@@ -104,6 +104,8 @@ class ChecksPanel(QWidget):
         self.table.setAccessibleName(_("Condition checks"))
         self.table.setModel(self.model)
         configure_table(self.table, stretch_column=0)
+        for column, width in enumerate((200, 130, 130, 100, 150, 60, 120)):
+            self.table.setColumnWidth(column, width)
         self.table.activated.connect(self._open_index)
         self.model.failed.connect(lambda message: show_error(self, message))
         self.new_button = named(QPushButton(_("New &check…")), "newCheck")
@@ -126,7 +128,7 @@ class ChecksPanel(QWidget):
             return
 
         def fetch(offset: int, limit: int) -> list[Any]:
-            with store.session() as session:
+            with store.read() as session:
                 return list(checks.check_rows(session, offset, limit))
 
         guarded(self, lambda: self.model.set_source(fetch))

@@ -85,10 +85,18 @@ def test_a_check_from_start_to_confirmed_and_amended(qtbot: QtBot, demo_db: Path
     assert "waiting for a second person" in decision.state.text()
     assert not page.save.isEnabled()  # decided: locked
 
-    decision.confirmed_by.setText("alice de vries")
+    assert decision.confirmed_by.isReadOnly() and decision.confirmed_by.text() == "Alice de Vries"
     decision.confirm_button.click()
     assert "second person" in decision.errors.message("confirmed_by")
-    decision.confirmed_by.setText("Bob Nguyen")
+    # The second person opens the check in the app under their own name.
+    check_id = dialog.check_id
+    dialog.close()
+    window.prefs.user_name = "Bob Nguyen"
+    workspace.checks_panel.open_check(check_id)
+    dialog = next(d for d in workspace.checks_panel.findChildren(CheckDialog) if d.isVisible())
+    dialog.nav.setCurrentRow(4)
+    decision, page = dialog.decision, dialog.diligence
+    assert decision.confirmed_by.text() == "Bob Nguyen"
     decision.confirm_button.click()
     assert "confirmed by Bob Nguyen" in decision.state.text()
     assert dialog.nav.item(4).text().startswith("✓")
@@ -119,3 +127,21 @@ def test_a_positive_decision_without_evidence_is_refused_with_what_is_missing(qt
     # "No support" needs no evidence: the missing list shrinks as soon as it is chosen.
     decision.decision.setCurrentIndex(decision.decision.findData("no_support"))
     assert decision.missing.text() == "Nothing."
+
+
+def test_saving_one_page_keeps_unsaved_typing_on_another(qtbot: QtBot, demo_db: Path) -> None:
+    workspace, window = conditions(qtbot, demo_db)
+    dialog = start(qtbot, workspace, a_company(window))
+    dialog.nav.setCurrentRow(1)
+    dialog.diligence.refs[3].setText("Remediation plan, not saved yet")
+    dialog.diligence.notes[3].setText("Ask for the 2026 update")
+    dialog.nav.setCurrentRow(2)
+    dialog.risks.handles.setCurrentIndex(dialog.risks.handles.findData("no"))
+    dialog.risks.save.click()
+    assert dialog.diligence.refs[3].text() == "Remediation plan, not saved yet"
+    dialog.nav.setCurrentRow(1)
+    dialog.diligence.save.click()
+    with window.store.session() as session:
+        step = next(s for s in session.query(ConditionCheck).one().steps if s.step == 3)
+        assert (step.evidence_ref, step.note) == ("Remediation plan, not saved yet", "Ask for the 2026 update")
+        assert session.query(ConditionCheck).one().conflict_minerals is False

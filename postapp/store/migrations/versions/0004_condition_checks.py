@@ -52,6 +52,8 @@ def upgrade() -> None:
         sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("confirmed_by", sa.String(length=200), nullable=False),
         sa.Column("confirmed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("audit_seq", sa.Integer(), nullable=False),
+        sa.Column("audit_hash", sa.String(length=64), nullable=False),
         *_synced(),
         sa.ForeignKeyConstraint(["organisation_id"], ["organisation.id"],
                                 name="fk_condition_check_organisation_id_organisation"),
