@@ -120,15 +120,6 @@ class LazyTableModel(QAbstractTableModel):
 
 def _failure_message(exc: Exception) -> str:
     """What to tell the user about a page that could not be read; an unexpected failure is logged."""
-    from postapp.errors import PostAppError
-    from postapp.store.errors import translate_db_error
+    from postapp.ui.messages import user_message
 
-    if isinstance(exc, PostAppError):
-        return str(exc)
-    known = translate_db_error(exc)
-    if known is not None:
-        return str(known)
-    import logging
-
-    logging.getLogger("postapp.ui").exception("unexpected error reading a list")
-    return _("The list could not be read ({kind}). Your data was not changed.").format(kind=type(exc).__name__)
+    return user_message(exc, _("The list could not be read ({kind}). Your data was not changed."))

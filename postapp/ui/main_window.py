@@ -25,9 +25,8 @@ from PySide6.QtWidgets import (
 
 from postapp import __version__
 from postapp.coretasks import CoreTask
-from postapp.errors import PostAppError
 from postapp.i18n import _
-from postapp.ui.messages import show_error
+from postapp.ui.messages import show_error, user_message
 from postapp.ui.naming import named
 from postapp.ui.settings import Preferences
 from postapp.ui.task_workspace import TaskWorkspace
@@ -201,18 +200,8 @@ class MainWindow(QMainWindow):
     @staticmethod
     def _open_failure(exc: Exception) -> str:
         """The message for a data file that could not be opened; an unexpected failure is logged."""
-        if isinstance(exc, PostAppError):
-            return str(exc)
-        from postapp.store.errors import translate_db_error
-
-        known = translate_db_error(exc)
-        if known is not None:
-            return str(known)
-        import logging
-
-        logging.getLogger("postapp.ui").exception("unexpected error opening the data file")
-        return _("The data file could not be opened ({kind}). Nothing was changed; "
-                 "the details are in the log.").format(kind=type(exc).__name__)
+        return user_message(exc, _("The data file could not be opened ({kind}). Nothing was changed; "
+                                   "the details are in the log."))
 
     def edit_preferences(self) -> None:
         from postapp.ui.preferences import PreferencesDialog

@@ -30,22 +30,26 @@ def show_error(parent: QWidget | None, message: str) -> None:
     box.open()
 
 
+def user_message(exc: Exception, unexpected: str) -> str:
+    """The translated message for ``exc``: expected failures say what happened; anything else is a bug,
+    logged with its traceback, and the user gets ``unexpected`` (a translated text with ``{kind}``)."""
+    if isinstance(exc, PostAppError):
+        return str(exc)
+    from postapp.store.errors import translate_db_error
+
+    known = translate_db_error(exc)
+    if known is not None:
+        return str(known)
+    import logging
+
+    logging.getLogger("postapp.ui").exception("unexpected error")
+    return unexpected.format(kind=type(exc).__name__)
+
+
 def guarded(parent: QWidget | None, action: Callable[[], T]) -> T | None:
     """Runs ``action``; an expected failure becomes a message box instead of a crash."""
     try:
         return action()
-    except PostAppError as exc:
-        show_error(parent, str(exc))
     except Exception as exc:
-        from postapp.store.errors import translate_db_error
-
-        known = translate_db_error(exc)
-        if known is None:
-            import logging
-
-            logging.getLogger("postapp.ui").exception("unexpected error in the window")
-            show_error(parent, _("Something went wrong ({kind}). Your data was not changed.").format(
-                kind=type(exc).__name__))
-        else:
-            show_error(parent, str(known))
+        show_error(parent, user_message(exc, _("Something went wrong ({kind}). Your data was not changed.")))
     return None
