@@ -17,10 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from postapp.coretasks import CoreTask
-from postapp.errors import ValidationError
 from postapp.i18n import _
-from postapp.ui.forms import FieldErrors, NotesEdit
-from postapp.ui.messages import guarded, show_error
+from postapp.ui.forms import FieldErrors, NotesEdit, attempt
 
 if TYPE_CHECKING:
     from postapp.store import Store
@@ -68,15 +66,10 @@ class ActivityDialog(QDialog):
         )
 
         def write() -> bool:
-            try:
-                with self.store.session() as session:
-                    create_activity(session, data, self.post_code)
-            except ValidationError as exc:
-                for message in self.errors.show(exc):
-                    show_error(self, message)
-                return False
+            with self.store.session() as session:
+                create_activity(session, data, self.post_code)
             return True
 
-        if guarded(self, write):
+        if attempt(self, self.errors, write):
             self.saved.emit()
             self.accept()

@@ -30,11 +30,10 @@ from postapp.conditions import checks, risk_data
 from postapp.conditions.checks import CheckAnswers
 from postapp.conditions.models import CheckStatus, Decision, RiskLevel
 from postapp.conditions.rules import missing_for_decision, progress, reason_from_stored
-from postapp.errors import ValidationError
 from postapp.i18n import _, format_datetime, ngettext
 from postapp.ui.check_pages import CheckView, DiligencePage, ProfilePage, RisksPage, SanctionsPage
-from postapp.ui.forms import FieldErrors, NotesEdit
-from postapp.ui.messages import guarded, show_error
+from postapp.ui.forms import FieldErrors, NotesEdit, attempt
+from postapp.ui.messages import guarded
 from postapp.ui.naming import named
 from postapp.ui.settings import Preferences
 
@@ -287,16 +286,11 @@ class CheckDialog(QDialog):
         page = next(p for p in self.all_pages() if getattr(p, "errors", None) is errors)
 
         def write() -> bool:
-            try:
-                with self.store.session() as session:
-                    action(session)
-            except ValidationError as exc:
-                for message in errors.show(exc):
-                    show_error(self, message)
-                return False
+            with self.store.session() as session:
+                action(session)
             return True
 
-        done = bool(guarded(self, write))
+        done = bool(attempt(self, errors, write))
         if done:
             errors.clear()
             self.reload(None if page is self.decision else (page, self.profile, self.decision))

@@ -27,7 +27,7 @@ from postapp.conditions.models import SupportKind
 from postapp.coretasks import CoreTask
 from postapp.errors import ValidationError
 from postapp.i18n import _, format_datetime
-from postapp.ui.forms import FieldErrors
+from postapp.ui.forms import FieldErrors, attempt
 from postapp.ui.lazy_model import LazyTableModel, configure_table
 from postapp.ui.messages import guarded, show_error
 from postapp.ui.naming import named
@@ -74,19 +74,14 @@ class NewCheckDialog(QDialog):
     def start(self) -> None:
         org_id, valid = self.company.chosen()
 
-        def write() -> uuid.UUID | None:
-            try:
-                if org_id is None or not valid:
-                    raise ValidationError({"organisation": _("Choose the company the post would support.")})
-                with self.store.session() as session:
-                    return checks.start_check(session, org_id, str(self.kind.currentData()), self.country.text(),
-                                              self.prefs.user_name, self.prefs.post_code).id
-            except ValidationError as exc:
-                for message in self.errors.show(exc):
-                    show_error(self, message)
-                return None
+        def write() -> uuid.UUID:
+            if org_id is None or not valid:
+                raise ValidationError({"organisation": _("Choose the company the post would support.")})
+            with self.store.session() as session:
+                return checks.start_check(session, org_id, str(self.kind.currentData()), self.country.text(),
+                                          self.prefs.user_name, self.prefs.post_code).id
 
-        self.check_id = guarded(self, write)
+        self.check_id = attempt(self, self.errors, write)
         if self.check_id is not None:
             self.accept()
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from postapp.errors import ValidationError
 from postapp.services.validation import MAX_NOTES, too_long
+from postapp.ui.messages import guarded, show_error
 
+T = TypeVar("T")
 ERROR_STYLE = "color: #b00020;"
 
 
@@ -65,6 +70,21 @@ class FieldErrors:
     def message(self, field: str) -> str:
         label = self._labels.get(field)
         return label.text() if label is not None and label.isVisible() else ""
+
+
+def attempt(parent: QWidget, errors: FieldErrors, action: Callable[[], T]) -> T | None:
+    """Runs a save: validation messages go to their fields (those without a field to a message box),
+    any other failure to a message box. Returns the action's result, or None when it did not succeed."""
+
+    def run() -> T | None:
+        try:
+            return action()
+        except ValidationError as exc:
+            for message in errors.show(exc):
+                show_error(parent, message)
+            return None
+
+    return guarded(parent, run)
 
 
 class NotesEdit(QPlainTextEdit):

@@ -10,10 +10,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session
 
-from postapp.errors import ValidationError
 from postapp.i18n import _
-from postapp.ui.forms import FieldErrors
-from postapp.ui.messages import guarded, show_error
+from postapp.ui.forms import FieldErrors, attempt
+from postapp.ui.messages import guarded
 
 if TYPE_CHECKING:
     from postapp.store import Store
@@ -117,19 +116,14 @@ class RecordForm(QWidget):
             return
         record_id = self.record_id
 
-        def write() -> uuid.UUID | None:
-            try:
-                data = self.collect()
-                with store.session() as session:
-                    if record_id is None:
-                        return self.create_record(session, data)
-                    return self.update_record(session, record_id, data)
-            except ValidationError as exc:
-                for message in self.errors.show(exc):
-                    show_error(self, message)
-                return None
+        def write() -> uuid.UUID:
+            data = self.collect()
+            with store.session() as session:
+                if record_id is None:
+                    return self.create_record(session, data)
+                return self.update_record(session, record_id, data)
 
-        saved_id = guarded(self, write)
+        saved_id = attempt(self, self.errors, write)
         if saved_id is not None:
             self.load(saved_id)
             self.saved.emit(saved_id)
