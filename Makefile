@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
-LANGS := nl en
+LANGS := nl en fr es
 POT := translations/messages.pot
 DEMO_PERSONS ?= 2000
 
@@ -14,6 +14,7 @@ DEMO_PERSONS ?= 2000
 
 run: setup
 	$(PY) -m postapp demo --persons $(DEMO_PERSONS) --if-empty
+	$(PY) -m postapp survey demo --if-empty
 	$(PY) -m postapp
 
 test: setup lint typecheck pytest

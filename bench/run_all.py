@@ -8,9 +8,11 @@ from pathlib import Path
 
 import contacts_list
 import demo_store
+import report_pack
 import screening
 import search
 import startup
+import survey_analysis
 
 if __name__ == "__main__":
     print("== creating the demo store")
@@ -23,6 +25,10 @@ if __name__ == "__main__":
     contacts_list.main()
     print("== sanctions screening")
     screening.main()
+    print("== survey analysis")
+    survey_analysis.main()
+    print("== printed briefing pack")
+    report_pack.main()
     print("== sanctions list import")
     # In a process of its own: its peak-memory figure must not include what the others loaded.
     subprocess.run([sys.executable, str(Path(__file__).with_name("sanctions_import.py"))], check=True)

@@ -18,7 +18,10 @@ from typing import NoReturn
 from postapp.conditions.cli import register as register_audit
 from postapp.errors import PostAppError
 from postapp.i18n import LANGUAGES, _, format_number, set_language
+from postapp.reports.cli import register as register_report
 from postapp.sanctions.cli import register as register_sanctions
+from postapp.survey.cli import register as register_survey
+from postapp.sync.cli import register as register_sync
 
 EXIT_ERROR = 1
 EXIT_BUG = 70
@@ -94,7 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
         description=_("PostApp IMVO: the post's IMVO work, offline. Without a command the window opens."),
     )
     parser.add_argument("--db", metavar="PATH", help=_("the data file to use (default: in your user data folder)"))
-    parser.add_argument("--lang", choices=sorted(LANGUAGES), help=_("language of messages (nl or en)"))
+    parser.add_argument("--lang", choices=sorted(LANGUAGES), help=_("language of messages (nl, en, fr or es)"))
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", title=_("commands"),
                                      parser_class=OneLineParser)
     demo = commands.add_parser("demo", help=_("fill an empty data file with a realistic demo post"))
@@ -105,6 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=cmd_demo)
     register_sanctions(commands)
     register_audit(commands)
+    register_survey(commands)
+    register_report(commands)
+    register_sync(commands)
     parser.set_defaults(func=cmd_window)
     return parser
 

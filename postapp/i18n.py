@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from babel.support import Translations
 
 DOMAIN = "messages"
-LANGUAGES: dict[str, str] = {"nl": "Nederlands", "en": "English"}
+LANGUAGES: dict[str, str] = {"nl": "Nederlands", "en": "English", "fr": "Français", "es": "Español"}
 DEFAULT_LANGUAGE = "nl"
 MIN_YEAR, MAX_YEAR = 1900, 2200
 
@@ -100,6 +100,23 @@ def format_datetime(value: dt.datetime | None, fmt: str = "medium") -> str:
     from babel.dates import format_datetime as babel_format_datetime
 
     return babel_format_datetime(value, format=fmt, locale=_babel_locale())
+
+
+def format_percent(share: float | None) -> str:
+    """A share from 0 to 1 as a whole percentage in the locale's notation ("79%", "79 %")."""
+    if share is None:
+        return "–"
+    from babel.numbers import format_percent as babel_format_percent
+
+    return babel_format_percent(share, locale=_babel_locale())
+
+
+def format_exact_number(value: int | float | Decimal) -> str:
+    """A number in the locale's notation with every digit kept (``format_number`` rounds to three
+    decimals): for values a person typed and will see again."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, locale=_babel_locale(), decimal_quantization=False)
 
 
 def format_number(value: int | float | Decimal | None) -> str:

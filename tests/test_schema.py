@@ -10,6 +10,8 @@ from alembic.migration import MigrationContext
 
 import postapp.conditions.models
 import postapp.sanctions.models
+import postapp.survey.models
+import postapp.sync.models
 from postapp.domain import Base
 from postapp.store import open_store
 

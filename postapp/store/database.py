@@ -21,7 +21,7 @@ from postapp.store.backup import backup_database
 from postapp.store.errors import StoreError, translate_db_error
 
 # The newest migration this build knows; a test checks it equals Alembic's head.
-SCHEMA_HEAD = "0004_condition_checks"
+SCHEMA_HEAD = "0006_sync"
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 
@@ -57,11 +57,26 @@ def read_only_uri(path: Path) -> str:
     return path.absolute().as_uri() + "?mode=ro"
 
 
+def read_json(text: str | bytes) -> Any:
+    """Reads a JSON column. orjson is four times faster than the standard library (the survey analysis
+    reads ten thousand answer objects at a time); what it refuses but ``json`` wrote (NaN, Infinity, a
+    huge integer, kept as received in a set-aside payload) is read by ``json``, so no row becomes
+    unreadable."""
+    import orjson
+
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        import json
+
+        return json.loads(text)
+
+
 def make_engine(path: Path, *, read_only: bool = False) -> Engine:
     # URL.create keeps the path as it is; a URL string would be split at '?' and lose '#...'.
     url = (URL.create("sqlite+pysqlite", database=path.absolute().as_uri(), query={"mode": "ro", "uri": "true"})
            if read_only else URL.create("sqlite+pysqlite", database=str(path)))
-    engine = create_engine(url, connect_args={"check_same_thread": False})
+    engine = create_engine(url, connect_args={"check_same_thread": False}, json_deserializer=read_json)
     event.listen(engine, "connect", _set_pragmas)
     event.listen(engine, "begin", _begin)
     return engine

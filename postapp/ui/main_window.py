@@ -35,7 +35,8 @@ if TYPE_CHECKING:
     from postapp.store import Store
 
 CONTACTS = "contacts"
-WORKSPACES: list[str] = [t.value for t in CoreTask] + [CONTACTS]
+SURVEY = "survey"
+WORKSPACES: list[str] = [t.value for t in CoreTask] + [CONTACTS, SURVEY]
 
 
 class FirstPaint(QObject):
@@ -77,7 +78,8 @@ class MainWindow(QMainWindow):
         self.stack.setObjectName("workspaces")
         self.workspaces: dict[str, QWidget] = {}
         for key in WORKSPACES:
-            label = _("Contacts") if key == CONTACTS else f"{CoreTask(key).number}. {_(CoreTask(key).label)}"
+            label = (_("Contacts") if key == CONTACTS else _("Survey") if key == SURVEY
+                     else f"{CoreTask(key).number}. {_(CoreTask(key).label)}")
             item = QListWidgetItem(label)
             item.setData(Qt.ItemDataRole.UserRole, key)
             self.nav.addItem(item)
@@ -148,6 +150,12 @@ class MainWindow(QMainWindow):
             contacts = ContactsWorkspace()
             contacts.attach_store(self.store, self.prefs.post_code)
             widget = contacts
+        elif key == SURVEY:
+            from postapp.ui.survey_workspace import SurveyWorkspace
+
+            survey = SurveyWorkspace()
+            survey.attach_store(self.store, self.prefs)
+            widget = survey
         else:
             task_ws: TaskWorkspace
             if key == CoreTask.CONDITIONS:
@@ -195,6 +203,8 @@ class MainWindow(QMainWindow):
                 widget.attach_store(self.store)
             elif key == CONTACTS:
                 widget.attach_store(self.store, self.prefs.post_code)  # type: ignore[attr-defined]
+            elif key == SURVEY:
+                widget.attach_store(self.store, self.prefs)  # type: ignore[attr-defined]
         self.store_opened.emit()
 
     @staticmethod
@@ -217,7 +227,7 @@ class MainWindow(QMainWindow):
         for key, widget in self.workspaces.items():
             if isinstance(widget, TaskWorkspace):
                 widget.post_code = post_code
-            elif key == CONTACTS:
+            elif key in (CONTACTS, SURVEY):
                 widget.set_post_code(post_code)  # type: ignore[attr-defined]
 
     def about(self) -> None:

@@ -46,7 +46,7 @@ def test_navigation_reaches_each_core_task_with_its_guideline_and_counts(qtbot: 
         dates = [workspace.model._rows[i].date for i in range(workspace.model.rowCount())]
         assert dates == sorted(dates, reverse=True)  # newest first
         assert len(set(dates)) > 1
-    window.nav.setCurrentRow(len(WORKSPACES) - 1)
+    window.nav.setCurrentRow(WORKSPACES.index(CONTACTS))
     assert window.stack.currentWidget().objectName() == "workspace_contacts"
 
 

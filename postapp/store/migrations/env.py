@@ -2,8 +2,11 @@
 
 from alembic import context
 
+# Every model module, so that autogenerate sees all tables.
 import postapp.conditions.models
-import postapp.sanctions.models  # noqa: F401  (every model module, so autogenerate sees all tables)
+import postapp.sanctions.models
+import postapp.survey.models
+import postapp.sync.models  # noqa: F401
 from postapp.domain import Base
 
 config = context.config
