@@ -13,6 +13,7 @@ import screening
 import search
 import startup
 import survey_analysis
+import sync_transfer
 
 if __name__ == "__main__":
     print("== creating the demo store")
@@ -29,6 +30,8 @@ if __name__ == "__main__":
     survey_analysis.main()
     print("== printed briefing pack")
     report_pack.main()
+    print("== sync of 5,000 responses over a cut 64 kbit/s line")
+    sync_transfer.main()
     print("== sanctions list import")
     # In a process of its own: its peak-memory figure must not include what the others loaded.
     subprocess.run([sys.executable, str(Path(__file__).with_name("sanctions_import.py"))], check=True)

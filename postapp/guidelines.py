@@ -66,9 +66,19 @@ def parse(raw: dict[str, object], origin: str) -> Guideline:
             name=origin, problem=exc)) from exc
 
 
+def hq_guidelines_dir() -> Path:
+    """Guideline content sent by HQ through sync; it takes the place of the shipped file of that task."""
+    from postapp.paths import user_data_dir
+
+    return user_data_dir() / "hq" / "guidelines"
+
+
 @cache
 def load(task: CoreTask, folder: Path | None = None) -> Guideline:
-    path = (folder or guidelines_dir()) / f"{task.value}.json"
+    if folder is None:
+        from_hq = hq_guidelines_dir() / f"{task.value}.json"
+        folder = from_hq.parent if from_hq.is_file() else guidelines_dir()
+    path = folder / f"{task.value}.json"
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import gettext as _gettext
 import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from postapp.paths import translations_dir
@@ -65,16 +68,39 @@ def set_language(language: str) -> None:
     _current = _load(language)
 
 
+# A language for one thread only: a briefing pack is made in its reader's language in a background
+# thread while the window goes on speaking the user's.
+_thread = threading.local()
+
+
+def _active() -> tuple[_gettext.NullTranslations, str]:
+    override: tuple[_gettext.NullTranslations, str] | None = getattr(_thread, "state", None)
+    return override if override is not None else (_current, _language)
+
+
+@contextmanager
+def thread_language(language: str) -> Iterator[None]:
+    """Messages, dates and numbers in ``language`` for the calling thread, for the length of the block."""
+    if language not in LANGUAGES:
+        language = "en"
+    previous = getattr(_thread, "state", None)
+    _thread.state = (_load(language), language)
+    try:
+        yield
+    finally:
+        _thread.state = previous
+
+
 def language() -> str:
-    return _language
+    return _active()[1]
 
 
 def _(message: str) -> str:
-    return _current.gettext(message)
+    return _active()[0].gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return _current.ngettext(singular, plural, n)
+    return _active()[0].ngettext(singular, plural, n)
 
 
 def N_(message: str) -> str:
@@ -83,7 +109,8 @@ def N_(message: str) -> str:
 
 
 def _babel_locale() -> str:
-    return {"nl": "nl_NL", "en": "en_GB"}.get(_language, _language)
+    code = language()
+    return {"nl": "nl_NL", "en": "en_GB"}.get(code, code)
 
 
 def format_date(value: dt.date | None, fmt: str = "medium") -> str:

@@ -96,7 +96,7 @@ def test_dutch_help(tmp_path):
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("args", [("--lang", "fr"), ("--lang", "fr", "demo"), ("--lang=de", "--help")])
+@pytest.mark.parametrize("args", [("--lang", "de"), ("--lang", "pt", "demo"), ("--lang=de", "--help")])
 def test_an_unknown_language_is_a_one_line_usage_error(tmp_path, args):
     result = run(*args, tmp_path=tmp_path)
     assert result.returncode == 2, result.stderr

@@ -86,3 +86,25 @@ def test_a_missing_file_raises_postapp_error(tmp_path):
     with pytest.raises(PostAppError) as info:
         guidelines.load(CoreTask.EXPERTISE, tmp_path)
     assert "expertise.json" in str(info.value)
+
+
+def test_guideline_content_from_hq_takes_the_place_of_the_shipped_file(tmp_path, monkeypatch):
+    from postapp.conditions import risk_data
+
+    monkeypatch.setattr("postapp.paths.user_data_dir", lambda: tmp_path)
+    shipped = guidelines.guidelines_dir() / "expertise.json"
+    raw = json.loads(shipped.read_text(encoding="utf-8"))
+    raw["title"] = {"nl": "Nieuw van het departement", "en": "New from headquarters"}
+    target = tmp_path / "hq" / "guidelines" / "expertise.json"
+    target.parent.mkdir(parents=True)
+    target.write_text(json.dumps(raw), encoding="utf-8")
+    guidelines.load.cache_clear()
+    risk_data.load.cache_clear()
+    try:
+        assert guidelines.load(CoreTask.EXPERTISE).title["en"] == "New from headquarters"
+        shipped_awareness = guidelines.load(CoreTask.AWARENESS, guidelines.guidelines_dir())
+        assert guidelines.load(CoreTask.AWARENESS).title == shipped_awareness.title
+        assert risk_data.load() == risk_data.load(risk_data.risk_file())  # no HQ risk file: the shipped one
+    finally:
+        guidelines.load.cache_clear()
+        risk_data.load.cache_clear()

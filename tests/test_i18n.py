@@ -58,7 +58,7 @@ def test_template_holds_every_string_in_the_code() -> None:
     assert not missing, f"run `make update` and translate: {sorted(missing)[:5]}"
 
 
-@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("language", ["nl", "en", "fr", "es"])
 def test_every_string_is_translated_with_the_same_placeholders(language: str) -> None:
     cat = catalog(language)
     needed = code_messages()
@@ -79,7 +79,7 @@ def test_every_string_is_translated_with_the_same_placeholders(language: str) ->
             assert ("&" in ids[0]) == ("&" in string), (ids[0], string)
 
 
-@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("language", ["nl", "en", "fr", "es"])
 def test_catalog_compiles(language: str) -> None:
     cat = catalog(language)
     problems = [(m.id, errs) for m, errs in cat.check()]
@@ -133,3 +133,27 @@ def test_missing_compiled_catalog_falls_back_to_the_po_file(tmp_path: Path, monk
     finally:
         monkeypatch.undo()
         i18n.set_language("en")
+
+
+def test_a_thread_language_leaves_other_threads_alone() -> None:
+    import threading
+
+    seen: dict[str, str] = {}
+    inside = threading.Event()
+    release = threading.Event()
+
+    def build_in_dutch() -> None:
+        with i18n.thread_language("nl"):
+            seen["worker"] = i18n._(CoreTask.EXPERTISE.label)
+            inside.set()
+            release.wait(10)
+        seen["worker after"] = i18n._(CoreTask.EXPERTISE.label)
+
+    i18n.set_language("en")
+    worker = threading.Thread(target=build_in_dutch)
+    worker.start()
+    assert inside.wait(10)
+    seen["main"] = i18n._(CoreTask.EXPERTISE.label)
+    release.set()
+    worker.join(10)
+    assert seen == {"worker": "Expertise opbouwen", "main": "Build expertise", "worker after": "Build expertise"}

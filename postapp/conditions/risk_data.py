@@ -102,9 +102,17 @@ def parse(raw: dict[str, Any]) -> RiskData:
                     dict(raw["themes"]), dict(raw["sectors"]), dict(raw["countries"]), profiles)
 
 
+def hq_risk_file() -> Path:
+    """Risk reference data sent by HQ through sync; it takes the place of the shipped file."""
+    from postapp.paths import user_data_dir
+
+    return user_data_dir() / "hq" / "risk" / "risk_profiles.json"
+
+
 @cache
 def load(path: Path | None = None) -> RiskData:
-    path = path or risk_file()
+    if path is None:
+        path = hq_risk_file() if hq_risk_file().is_file() else risk_file()
     try:
         return parse(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError, KeyError, TypeError) as exc:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import os
-import tempfile
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -81,12 +81,15 @@ def synthetic_notice(analysis: StudyAnalysis) -> str:
 def _atomic_write(path: Path, data: bytes) -> None:
     """Writes beside the target and renames, so a failure never leaves half a file under the name."""
     path = path.resolve()
+    # Not mkstemp: its 0600 would stay on the file; 0666 lets the user's umask decide, as for any file.
+    temp = path.parent / f".postapp-{uuid.uuid4().hex}.part"
     try:
-        handle, temp = tempfile.mkstemp(prefix=".postapp-", dir=path.parent)
+        handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         with os.fdopen(handle, "wb") as out:
             out.write(data)
         os.replace(temp, path)
     except OSError as exc:
+        temp.unlink(missing_ok=True)
         raise PostAppError(_("Could not write {path}: {problem}").format(path=path, problem=exc.strerror)) from exc
 
 

@@ -1,5 +1,5 @@
-"""The main window: navigation by the five core tasks plus Contacts, a status bar with the data
-file and the sync state, and menus whose actions carry shortcuts.
+"""The main window: navigation by the five core tasks plus Contacts and Survey (and Headquarters in HQ
+mode), a status bar with the data file and the sync state, and menus whose actions carry shortcuts.
 
 The window paints first and opens the store right after (``FirstPaint``): importing SQLAlchemy and
 checking the schema cost more than showing Qt itself, and staff should see the app at once.
@@ -29,6 +29,7 @@ from postapp.i18n import _
 from postapp.ui.messages import show_error, user_message
 from postapp.ui.naming import named
 from postapp.ui.settings import Preferences
+from postapp.ui.sync_panel import SyncController
 from postapp.ui.task_workspace import TaskWorkspace
 
 if TYPE_CHECKING:
@@ -36,7 +37,18 @@ if TYPE_CHECKING:
 
 CONTACTS = "contacts"
 SURVEY = "survey"
+HQ = "hq"  # only in HQ mode, after the others
 WORKSPACES: list[str] = [t.value for t in CoreTask] + [CONTACTS, SURVEY]
+
+
+def workspace_label(key: str) -> str:
+    if key == CONTACTS:
+        return _("Contacts")
+    if key == SURVEY:
+        return _("Survey")
+    if key == HQ:
+        return _("Headquarters")
+    return f"{CoreTask(key).number}. {_(CoreTask(key).label)}"
 
 
 class FirstPaint(QObject):
@@ -77,13 +89,9 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.stack.setObjectName("workspaces")
         self.workspaces: dict[str, QWidget] = {}
-        for key in WORKSPACES:
-            label = (_("Contacts") if key == CONTACTS else _("Survey") if key == SURVEY
-                     else f"{CoreTask(key).number}. {_(CoreTask(key).label)}")
-            item = QListWidgetItem(label)
-            item.setData(Qt.ItemDataRole.UserRole, key)
-            self.nav.addItem(item)
-            self.stack.addWidget(QWidget())  # placeholder until first visit
+        self.workspace_keys: list[str] = []  # WORKSPACES, and HQ in HQ mode
+        for key in WORKSPACES + ([HQ] if prefs.hq_mode else []):
+            self._add_entry(key)
         self.nav.currentRowChanged.connect(self.show_workspace)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.nav)
@@ -101,11 +109,12 @@ class MainWindow(QMainWindow):
         self.data_label = QLabel(_("Opening the data file…"))
         self.data_label.setObjectName("dataFile")
         self.data_label.setAccessibleName(_("Data file"))
-        self.sync_label = QLabel(_("Sync: not set up"))
-        self.sync_label.setObjectName("syncState")
-        self.sync_label.setAccessibleName(_("Sync state"))
+        self.sync = SyncController(self, prefs)
+        self.sync_label = self.sync.label  # object name syncStatus
+        self.sync.enrolled.connect(self._preferences_changed)
+        self.sync.received.connect(self._received_from_hq)
         self.statusBar().addWidget(self.data_label, 1)
-        self.statusBar().addPermanentWidget(self.sync_label)
+        self.sync.install(self.statusBar())
 
         self._build_menus()
         self.nav.setCurrentRow(0)
@@ -114,29 +123,72 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(_("&File"))
+        pack = named(QAction(_("&Briefing pack…"), self), "actionBriefingPack")
+        pack.setShortcut(QKeySequence("Ctrl+P"))
+        pack.triggered.connect(self.briefing_pack)
         prefs = named(QAction(_("&Preferences…"), self), "actionPreferences")
         prefs.setShortcut(QKeySequence("Ctrl+,"))
         prefs.triggered.connect(self.edit_preferences)
         quit_action = named(QAction(_("&Quit"), self), "actionQuit")
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
+        file_menu.addAction(pack)
+        file_menu.addSeparator()
+        for action in self.sync.actions:
+            file_menu.addAction(action)
+        file_menu.addSeparator()
         file_menu.addAction(prefs)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
 
-        go_menu = self.menuBar().addMenu(_("&Go"))
+        self.go_menu = self.menuBar().addMenu(_("&Go"))
         self.go_actions: list[QAction] = []
         for row in range(self.nav.count()):
-            action = named(QAction(self.nav.item(row).text(), self), f"actionGo{row + 1}")
-            action.setShortcut(QKeySequence(f"Ctrl+{row + 1}"))
-            action.triggered.connect(lambda _checked=False, r=row: self.nav.setCurrentRow(r))
-            go_menu.addAction(action)
-            self.go_actions.append(action)
+            self._add_go_action(row)
 
         help_menu = self.menuBar().addMenu(_("&Help"))
         about = named(QAction(_("&About PostApp IMVO"), self), "actionAbout")
         about.triggered.connect(self.about)
         help_menu.addAction(about)
+
+    def _add_entry(self, key: str) -> None:
+        item = QListWidgetItem(workspace_label(key))
+        item.setData(Qt.ItemDataRole.UserRole, key)
+        self.nav.addItem(item)
+        self.stack.addWidget(QWidget())  # placeholder until first visit
+        self.workspace_keys.append(key)
+
+    def _add_go_action(self, row: int) -> None:
+        action = named(QAction(self.nav.item(row).text(), self), f"actionGo{row + 1}")
+        action.setShortcut(QKeySequence(f"Ctrl+{row + 1}"))
+        action.triggered.connect(lambda _checked=False, r=row: self.nav.setCurrentRow(r))
+        self.go_menu.addAction(action)
+        self.go_actions.append(action)
+
+    def set_hq_mode(self, on: bool) -> None:
+        """Adds or removes the Headquarters entry (always the last one, Ctrl+8)."""
+        if on == (HQ in self.workspace_keys):
+            return
+        if on:
+            self._add_entry(HQ)
+            self._add_go_action(self.nav.count() - 1)
+            return
+        row = self.workspace_keys.index(HQ)
+        if self.nav.currentRow() == row:
+            self.nav.setCurrentRow(0)
+        widget = self.stack.widget(row)
+        hq = self.workspaces.pop(HQ, None)
+        if hq is not None:
+            hq.close_store()  # type: ignore[attr-defined]
+        if widget is not None:
+            self.stack.removeWidget(widget)
+            widget.deleteLater()
+        self.nav.takeItem(row)
+        self.workspace_keys.pop(row)
+        action = self.go_actions.pop(row)
+        self.go_menu.removeAction(action)
+        action.setParent(None)  # gone from the window at once (its shortcut too)
+        action.deleteLater()
 
     def workspace(self, key: str) -> QWidget:
         """The workspace for ``key``, built on first use."""
@@ -155,7 +207,12 @@ class MainWindow(QMainWindow):
 
             survey = SurveyWorkspace()
             survey.attach_store(self.store, self.prefs)
+            survey.questionnaire.submitted.connect(self.sync.refresh_status)  # one more record pending
             widget = survey
+        elif key == HQ:
+            from postapp.ui.hq_workspace import HQWorkspace
+
+            widget = HQWorkspace(self.prefs)
         else:
             task_ws: TaskWorkspace
             if key == CoreTask.CONDITIONS:
@@ -168,7 +225,7 @@ class MainWindow(QMainWindow):
             if self.store is not None:
                 task_ws.attach_store(self.store)
             widget = task_ws
-        index = WORKSPACES.index(key)
+        index = self.workspace_keys.index(key)
         placeholder = self.stack.widget(index)
         self.stack.insertWidget(index, widget)
         if placeholder is not None:
@@ -180,7 +237,7 @@ class MainWindow(QMainWindow):
     def show_workspace(self, row: int) -> None:
         if row < 0:
             return
-        widget = self.workspace(WORKSPACES[row])
+        widget = self.workspace(self.workspace_keys[row])
         self.stack.setCurrentWidget(widget)
 
     def open_store(self) -> None:
@@ -205,6 +262,7 @@ class MainWindow(QMainWindow):
                 widget.attach_store(self.store, self.prefs.post_code)  # type: ignore[attr-defined]
             elif key == SURVEY:
                 widget.attach_store(self.store, self.prefs)  # type: ignore[attr-defined]
+        self.sync.attach_store(self.store)
         self.store_opened.emit()
 
     @staticmethod
@@ -229,6 +287,24 @@ class MainWindow(QMainWindow):
                 widget.post_code = post_code
             elif key in (CONTACTS, SURVEY):
                 widget.set_post_code(post_code)  # type: ignore[attr-defined]
+            elif key == HQ:
+                widget.apply_preferences()  # type: ignore[attr-defined]
+        self.sync.apply_preferences()
+        self.set_hq_mode(self.prefs.hq_mode)
+
+    def _received_from_hq(self) -> None:
+        """HQ's content arrived (a questionnaire, examples): the survey shows the newest questionnaire."""
+        survey = self.workspaces.get(SURVEY)
+        if survey is not None and self.store is not None:
+            survey.attach_store(self.store, self.prefs)  # type: ignore[attr-defined]
+
+    def briefing_pack(self) -> None:
+        if self.store is None:
+            show_error(self, _("No data file open"))
+            return
+        from postapp.ui.report_dialog import ReportDialog  # loads ReportLab: only when asked for
+
+        ReportDialog(self.store, self.prefs, self).open()
 
     def about(self) -> None:
         from PySide6.QtWidgets import QMessageBox
@@ -238,6 +314,10 @@ class MainWindow(QMainWindow):
             "support, IMVO conditions and agenda-setting.").format(version=__version__))
 
     def closeEvent(self, event: object) -> None:
+        self.sync.shutdown()  # a sync under way stops before its data file is closed
+        hq = self.workspaces.get(HQ)
+        if hq is not None:
+            hq.close_store()  # type: ignore[attr-defined]
         if self.store is not None:
             self.store.close()
         super().closeEvent(event)  # type: ignore[arg-type]

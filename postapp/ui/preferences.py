@@ -1,15 +1,20 @@
-"""Preferences: language and the post (code, name, country); stored in ``QSettings``."""
+"""Preferences: language, the post (code, name, country), sync with headquarters and HQ mode; stored in
+``QSettings``."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -43,15 +48,48 @@ class PreferencesDialog(QDialog):
         self.max_age.setRange(1, 365)
         self.max_age.setValue(prefs.sanctions_max_age_days)
         self.max_age.setSuffix(" " + _("days"))
+        self.sync_interval = named(QSpinBox(), "syncInterval")
+        self.sync_interval.setRange(0, 24 * 60)
+        self.sync_interval.setSingleStep(15)
+        self.sync_interval.setValue(prefs.sync_interval_minutes)
+        self.sync_interval.setSuffix(" " + _("minutes"))
+        self.sync_interval.setSpecialValueText(_("Off (only with Sync now)"))
+        self.sync_interval.setToolTip(_("How often PostApp syncs with headquarters in the background, once "
+                                        "enrolled with a server; 0 turns it off"))
+        self.hq_mode = named(QCheckBox(_("Show the &Headquarters workspace")), "hqMode")
+        self.hq_mode.setChecked(prefs.hq_mode)
+        self.hq_mode.setToolTip(_("For staff at headquarters: posts, the analysis across posts and good examples"))
+        self.hq_database = named(QLineEdit(prefs.hq_database_url), "hqDatabaseUrl")
+        self.hq_database.setPlaceholderText(_("postgresql://host/postapp_hq or the path of an SQLite file"))
+        self.hq_keys = named(QLineEdit(prefs.hq_keys_folder), "hqKeysFolder")
+        self.hq_keys.setPlaceholderText(_("the folder with HQ's keys (for sync files)"))
+        self.hq_keys_browse = named(QPushButton(_("&Browse…")), "hqKeysBrowse")
+        self.hq_keys_browse.setAccessibleName(_("Choose the folder with HQ's keys"))
+        self.hq_keys_browse.clicked.connect(self._choose_keys_folder)
+        keys_row = QWidget()
+        keys_layout = QHBoxLayout(keys_row)
+        keys_layout.setContentsMargins(0, 0, 0, 0)
+        keys_layout.addWidget(self.hq_keys, 1)
+        keys_layout.addWidget(self.hq_keys_browse)
         self.note = QLabel()
         self.note.setWordWrap(True)
         form = QFormLayout()
         for label, widget in ((_("&Language"), self.language), (_("Post &code"), self.post_code),
                               (_("Post &name"), self.post_name), (_("Co&untry"), self.country),
                               (_("&Your name"), self.user_name),
-                              (_("Warn when the sanctions list is older than"), self.max_age)):
+                              (_("Warn when the sanctions list is older than"), self.max_age),
+                              (_("&Sync with headquarters every"), self.sync_interval)):
             widget.setAccessibleName(label.replace("&", ""))
             form.addRow(label, widget)
+        form.addRow("", self.hq_mode)
+        self.hq_database.setAccessibleName(_("HQ database"))
+        self.hq_keys.setAccessibleName(_("HQ keys folder"))
+        form.addRow(_("HQ &database"), self.hq_database)
+        keys_label = QLabel(_("HQ &keys folder"))
+        keys_label.setBuddy(self.hq_keys)  # the mnemonic goes to the field, not the row around it
+        form.addRow(keys_label, keys_row)
+        self.hq_mode.toggled.connect(self._enable_hq)
+        self._enable_hq()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -60,6 +98,16 @@ class PreferencesDialog(QDialog):
         layout.addWidget(self.note)
         layout.addWidget(buttons)
         self.language.currentIndexChanged.connect(self._language_note)
+
+    def _enable_hq(self) -> None:
+        on = self.hq_mode.isChecked()
+        for widget in (self.hq_database, self.hq_keys, self.hq_keys_browse):
+            widget.setEnabled(on)
+
+    def _choose_keys_folder(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, _("Choose the folder with HQ's keys"), self.hq_keys.text())
+        if chosen:
+            self.hq_keys.setText(chosen)
 
     def _language_note(self) -> None:
         changed = self.language.currentData() != self.prefs.language
@@ -73,5 +121,9 @@ class PreferencesDialog(QDialog):
         self.prefs.country = self.country.text()
         self.prefs.user_name = self.user_name.text()
         self.prefs.sanctions_max_age_days = self.max_age.value()
+        self.prefs.sync_interval_minutes = self.sync_interval.value()
+        self.prefs.hq_mode = self.hq_mode.isChecked()
+        self.prefs.hq_database_url = self.hq_database.text()
+        self.prefs.hq_keys_folder = self.hq_keys.text()
         self.prefs.sync()
         super().accept()

@@ -81,5 +81,53 @@ class Preferences:
     def sanctions_max_age_days(self, value: int) -> None:
         self._s.setValue("sanctions/max_age_days", int(value))
 
+    # Sync with headquarters and HQ mode.
+
+    def _bool(self, key: str, default: bool = False) -> bool:
+        value = self._s.value(key, default)
+        if isinstance(value, bool):
+            return value
+        return str(value).strip().lower() in ("1", "true", "yes", "on")
+
+    @property
+    def sync_interval_minutes(self) -> int:
+        """How often the app syncs in the background when enrolled with a server; 0 = only on request."""
+        try:
+            value = int(str(self._s.value("sync/interval_minutes", 30)))
+        except ValueError:
+            return 30
+        return value if 0 <= value <= 24 * 60 else 30
+
+    @sync_interval_minutes.setter
+    def sync_interval_minutes(self, value: int) -> None:
+        self._s.setValue("sync/interval_minutes", max(0, min(int(value), 24 * 60)))
+
+    @property
+    def hq_mode(self) -> bool:
+        """Headquarters' own workspace (posts, analysis across posts, good examples) in the navigation."""
+        return self._bool("hq/mode", False)
+
+    @hq_mode.setter
+    def hq_mode(self, value: bool) -> None:
+        self._s.setValue("hq/mode", bool(value))
+
+    @property
+    def hq_database_url(self) -> str:
+        """HQ's database: a PostgreSQL address (postgresql://…) or the path of an SQLite file."""
+        return self._str("hq/database_url", "")
+
+    @hq_database_url.setter
+    def hq_database_url(self, value: str) -> None:
+        self._s.setValue("hq/database_url", value.strip())
+
+    @property
+    def hq_keys_folder(self) -> str:
+        """The folder with HQ's private keys (for sync files to and from posts)."""
+        return self._str("hq/keys_folder", "")
+
+    @hq_keys_folder.setter
+    def hq_keys_folder(self, value: str) -> None:
+        self._s.setValue("hq/keys_folder", value.strip())
+
     def sync(self) -> None:
         self._s.sync()

@@ -388,6 +388,6 @@ def test_a_far_away_row_is_refused_quickly(tmp_path: Path) -> None:
     workbook.save(path)
     assert path.stat().st_size < 20_000
     start = time.perf_counter()
-    with pytest.raises(FormError, match="5000 rows|5,000 rows"):
+    with pytest.raises(FormError, match=r"5,?000 rows"):
         load_form(path)
     assert time.perf_counter() - start < 5

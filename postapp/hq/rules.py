@@ -1,0 +1,155 @@
+"""The questionnaire's rules for many responses at once, as ``postapp.survey.answering`` applies them.
+
+``answering.problems`` and ``answering.kept_answers`` are made for one response being typed: each field
+works out the hidden answers again, about a millisecond per response. HQ takes in a hundred thousand at
+a time, so ``RuleChecker`` does the same steps once per response, in the same order, with the same
+functions where it can (``expressions.holds``, ``answering.choices_for``), and remembers what each
+expression gave for the values it reads (``Expr.references`` and the value being checked): the few
+relevants and constraints of a study see the same few values over and over.
+
+``tests/hq/test_rules.py`` checks it agrees with ``answering.problems`` and ``answering.kept_answers``
+on many answer sets, kept and refused; should the rules of answering change, that test says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from postapp.survey.expressions import Expr, holds
+from postapp.survey.form import AnswerValue, Form, Question, QuestionType
+
+MAX_REMEMBERED = 200_000
+
+
+@dataclass(frozen=True)
+class _Rule:
+    question: Question
+    shows_if: tuple[Expr, ...]  # the relevants of its groups, outermost first, then its own
+    allowed_if: tuple[tuple[str, dict[str, str]], ...] | None  # choices to filter, when a choice_filter narrows
+
+    @property
+    def constraint(self) -> Expr | None:
+        return self.question.constraint
+
+
+def _empty(value: AnswerValue | None) -> bool:
+    return value is None or value == "" or value == ()
+
+
+class RuleChecker:
+    def __init__(self, form: Form) -> None:
+        self.form = form
+        groups = form.groups()
+        rules = []
+        for question in form.questions():
+            shows_if = [g.relevant for name in question.group_path
+                        if (g := groups.get(name)) is not None and g.relevant is not None]
+            if question.relevant is not None:
+                shows_if.append(question.relevant)
+            allowed_if = None
+            if question.type.is_select and question.choice_filter is not None:
+                allowed_if = tuple((c.name, {**c.columns, "name": c.name})
+                                   for c in form.choices.get(question.list_name or "", ()))
+            rules.append(_Rule(question, tuple(shows_if), allowed_if))
+        self.rules = tuple(rules)
+        # Most questions always show and have no constraint or filter: they are kept when answered, and
+        # a required one must be answered. Only the others need the loop below.
+        plain = [r for r in rules if r.question.type is not QuestionType.NOTE and not r.shows_if
+                 and r.allowed_if is None and r.constraint is None]
+        self.plain = tuple(r.question.name for r in plain)
+        self.plain_required = frozenset(r.question.name for r in plain if r.question.required)
+        self.special = tuple(r for r in rules if r.question.type is not QuestionType.NOTE and r not in plain)
+        self.conditional = tuple(r for r in rules if r.shows_if)
+        self._memo: dict[tuple[object, ...], bool] = {}
+        self._refs: dict[int, tuple[str, ...]] = {}
+
+    def _holds(self, expr: Expr, answers: Mapping[str, AnswerValue], current: AnswerValue | None = None,
+               choice: tuple[str, dict[str, str]] | None = None) -> bool:
+        refs = self._refs.get(id(expr))
+        if refs is None:
+            refs = self._refs[id(expr)] = tuple(sorted(expr.references))
+        read = answers.get(refs[0]) if len(refs) == 1 else tuple(answers.get(name) for name in refs)
+        key = (id(expr), read, current, choice[0] if choice else None)
+        found = self._memo.get(key)
+        if found is None:
+            found = holds(expr, answers, current=current, choice=choice[1] if choice else None)
+            if len(self._memo) < MAX_REMEMBERED:
+                self._memo[key] = found
+        return found
+
+    def _shows(self, rule: _Rule, answers: Mapping[str, AnswerValue]) -> bool:
+        for expr in rule.shows_if:  # noqa: SIM110  (a loop: all() over a generator costs twice as much here)
+            if not self._holds(expr, answers):
+                return False
+        return True
+
+    def effective(self, answers: Mapping[str, AnswerValue | None]) -> dict[str, AnswerValue]:
+        """``answering.effective_answers``: without the answers to questions that are hidden."""
+        context = {name: value for name, value in answers.items() if value is not None}
+        for _round in range(len(context) + 1):
+            hidden = [r.question.name for r in self.conditional
+                      if r.question.name in context and not self._shows(r, context)]
+            if not hidden:
+                break
+            for name in hidden:
+                del context[name]
+        return context
+
+    def check(self, answers: Mapping[str, AnswerValue | None]) -> dict[str, AnswerValue] | None:
+        """``answering.kept_answers`` when ``answering.problems`` finds nothing, else None.
+
+        Select values must already be among their list's options (``answering.normalise`` sees to
+        that); only a choice_filter can narrow them further, and that is checked here."""
+        context = self.effective(answers)
+        given = {name for name, value in context.items() if value != "" and value != ()}
+        if not self.plain_required <= given:
+            return None
+        kept = {name: context[name] for name in self.plain if name in given}
+        for rule in self.special:
+            question = rule.question
+            if rule.shows_if and not self._shows(rule, context):
+                continue
+            value = context.get(question.name)
+            if value is None or question.name not in given:
+                if question.required:
+                    return None
+                continue
+            if rule.allowed_if is not None:
+                allowed = {name for name, columns in rule.allowed_if
+                           if self._holds(question.choice_filter, context, choice=(name, columns))}  # type: ignore[arg-type]
+                if any(name not in allowed for name in (value if isinstance(value, tuple) else (value,))):
+                    return None
+            if question.constraint is not None and not self._holds(question.constraint, context, current=value):
+                return None
+            kept[question.name] = value
+        return kept  # the same answers as kept_answers gives; their order in the object does not matter
+
+    def dropped(self, answers: Mapping[str, AnswerValue]) -> set[str] | None:
+        """For answers already read with ``answering.normalise`` (none empty, selects among their options):
+        the names ``kept_answers`` would leave out (answers to hidden questions), or None when
+        ``problems`` would find something. The same as ``check``, without building the kept answers."""
+        context = answers
+        hidden = [r.question.name for r in self.conditional
+                  if r.question.name in context and not self._shows(r, context)]
+        if hidden:
+            context = self.effective(answers)
+        if not context.keys() >= self.plain_required:
+            return None
+        for rule in self.special:
+            question = rule.question
+            if rule.shows_if and not self._shows(rule, context):
+                continue
+            value = context.get(question.name)
+            if value is None:
+                if question.required:
+                    return None
+                continue
+            if rule.allowed_if is not None:
+                allowed = {name for name, columns in rule.allowed_if
+                           if self._holds(question.choice_filter, context, choice=(name, columns))}  # type: ignore[arg-type]
+                if any(name not in allowed for name in (value if isinstance(value, tuple) else (value,))):
+                    return None
+            if question.constraint is not None and not self._holds(question.constraint, context, current=value):
+                return None
+        return set(answers.keys() - context.keys()) if hidden else set()

@@ -1,0 +1,311 @@
+"""Taking in posts' bundles into a real PostgreSQL: exactly once, in order, all or nothing."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from postapp.hq import ingest as ingest_module
+from postapp.hq.errors import RefusedBundleError, UnknownPostError
+from postapp.hq.ingest import ingest
+from postapp.hq.models import ExampleStatus, HQActivityCount, HQGoodExample, HQPost
+from postapp.hq.posts import revoke_post
+from postapp.hq.store import HQStore
+from postapp.survey import analysis, responses
+from postapp.survey.models import ResponseStatus, SurveyResponse
+from postapp.sync import bundle as fmt
+from postapp.sync.bundle import Record
+from postapp.sync.errors import BundleError
+from postapp.sync.keys import KeyPair
+from tests.hq.helpers import HQ_ID, BarePost, LivePost, counts, response_record
+from tests.survey.study import study_form_variant
+
+
+def take(store: HQStore, data: bytes, hq_keys: KeyPair) -> ingest_module.IngestResult:
+    with store.session() as session:
+        return ingest(session, data, hq_keys, HQ_ID)
+
+
+def test_round_trip_into_postgresql_gives_the_posts_figures(hq_store: HQStore, hq_keys: KeyPair,
+                                                            post: LivePost) -> None:
+    post.submit(40, seed=7)
+    post.interview("The guideline is clear")
+    example_id = post.propose_example()
+    data = post.next_bundle()
+
+    result = take(hq_store, data, hq_keys)
+
+    assert hq_store.is_postgresql
+    assert (result.responses, result.set_aside, result.notes, result.examples) == (40, 0, 1, 1)
+    assert result.pinned_keys and not result.already_received
+    assert result.activity_months == 24  # the post sends every month of the last two years once
+    with post.store.read() as session:
+        form = responses.form_of(responses.latest_form(session, responses.STUDY_FORM_ID))
+        at_post = analysis.analyse(session, form, language="en")
+    with hq_store.read() as session:
+        at_hq = analysis.analyse(session, form, language="en")
+        example = session.get(HQGoodExample, example_id)
+        hq_post = session.get(HQPost, post.code)
+    assert at_hq == at_post
+    assert at_hq.respondents == 40 and at_hq.interviews == 1
+    assert example is not None and example.status is ExampleStatus.PROPOSED and example.country == "VN"
+    assert hq_post is not None and hq_post.last_seq == 1 and hq_post.sign_key == post.keys.public().sign
+
+
+def test_the_same_bundle_twice_is_taken_in_once(hq_store: HQStore, hq_keys: KeyPair, post: LivePost) -> None:
+    post.submit(5)
+    post.interview()
+    data = post.next_bundle()
+    take(hq_store, data, hq_keys)
+    before = counts(hq_store)
+
+    again = take(hq_store, data, hq_keys)
+
+    assert again.already_received and again.ack == 1 and again.records == 0
+    assert counts(hq_store) == before == (5, 1, 1)
+
+
+def test_an_old_sequence_number_changes_nothing_and_a_gap_waits(hq_store: HQStore, hq_keys: KeyPair) -> None:
+    bare = BarePost("OLD").register(hq_store)
+    first = bare.bundle([response_record("OLD")], hq_keys=hq_keys)
+    second = bare.bundle([response_record("OLD")], hq_keys=hq_keys)
+    third = bare.bundle([response_record("OLD")], hq_keys=hq_keys)
+    take(hq_store, first, hq_keys)
+
+    with pytest.raises(BundleError, match="bundle 2 has not arrived"):
+        take(hq_store, third, hq_keys)
+    assert counts(hq_store) == (1, 0, 1)
+    take(hq_store, second, hq_keys)
+    take(hq_store, third, hq_keys)
+    assert take(hq_store, first, hq_keys).already_received
+    # An old number with new content (a post restored from an old backup) is not applied either.
+    stale = bare.bundle([response_record("OLD")], hq_keys=hq_keys, seq=2)
+    assert take(hq_store, stale, hq_keys).already_received
+    assert counts(hq_store) == (3, 0, 3)
+
+
+def test_the_record_cannot_claim_another_post(hq_store: HQStore, hq_keys: KeyPair) -> None:
+    bare = BarePost("OWN").register(hq_store)
+    take(hq_store, bare.bundle([response_record("SOMEONE_ELSE")], hq_keys=hq_keys), hq_keys)
+    with hq_store.read() as session:
+        assert session.scalars(select(SurveyResponse.post_code)).all() == ["OWN"]
+
+
+def test_unknown_and_revoked_posts_are_refused(hq_store: HQStore, hq_keys: KeyPair) -> None:
+    stranger = BarePost("NOBODY")
+    with pytest.raises(UnknownPostError, match="NOBODY is not registered"):
+        take(hq_store, stranger.bundle([response_record("NOBODY")], hq_keys=hq_keys), hq_keys)
+    gone = BarePost("GONE").register(hq_store)
+    with hq_store.session() as session:
+        revoke_post(session, "GONE")
+    with pytest.raises(UnknownPostError, match="GONE has been revoked"):
+        take(hq_store, gone.bundle([response_record("GONE")], hq_keys=hq_keys), hq_keys)
+    assert counts(hq_store) == (0, 0, 0)
+
+
+def test_a_bundle_for_another_hq_is_refused(hq_store: HQStore, hq_keys: KeyPair) -> None:
+    bare = BarePost("ELSE").register(hq_store)
+    with pytest.raises(BundleError, match="meant for headquarters other-hq"):
+        take(hq_store, bare.bundle([response_record("ELSE")], hq_keys=hq_keys, hq_id="other-hq"), hq_keys)
+    # Encrypted to another HQ's keys, with our name on it: cannot be read here.
+    from postapp.sync import keys
+
+    other = keys.generate()
+    sealed = fmt.seal(fmt.make_payload([response_record("ELSE")]), direction=fmt.TO_HQ, hq_id=HQ_ID,
+                      post_code="ELSE", seq=1, sender=bare.keys, recipient=other.public())
+    with pytest.raises(BundleError, match="encrypted for another recipient"):
+        take(hq_store, sealed, hq_keys)
+    assert counts(hq_store) == (0, 0, 0)
+    with hq_store.read() as session:
+        assert session.get(HQPost, "ELSE").sign_key is None  # type: ignore[union-attr]  # nothing pinned
+
+
+def test_other_keys_for_a_pinned_post_are_refused(hq_store: HQStore, hq_keys: KeyPair) -> None:
+    bare = BarePost("PIN").register(hq_store)
+    take(hq_store, bare.bundle([response_record("PIN")], hq_keys=hq_keys), hq_keys)
+    impostor = BarePost("PIN", seq=1)
+    with pytest.raises(BundleError, match="signed with other keys"):
+        take(hq_store, impostor.bundle([response_record("PIN")], hq_keys=hq_keys), hq_keys)
+    assert counts(hq_store) == (1, 0, 1)
+
+
+def test_a_flipped_bit_anywhere_is_refused(hq_store: HQStore, hq_keys: KeyPair) -> None:
+    bare = BarePost("FLIP").register(hq_store)
+    data = bare.bundle([response_record("FLIP")], hq_keys=hq_keys)
+    positions = sorted({0, 5, 9, 20, len(data) // 2, len(data) - 70, len(data) - 1, *range(9, len(data), 97)})
+    with hq_store.session() as session:
+        for position in positions:
+            damaged = bytearray(data)
+            damaged[position] ^= 0x04
+            with pytest.raises((BundleError, UnknownPostError)):
+                ingest(session, bytes(damaged), hq_keys, HQ_ID)
+    assert counts(hq_store) == (0, 0, 0)
+    take(hq_store, data, hq_keys)
+    assert counts(hq_store) == (1, 0, 1)
+
+
+def test_a_truncated_bundle_is_refused_at_every_cut(hq_store: HQStore, hq_keys: KeyPair) -> None:
+    bare = BarePost("CUT").register(hq_store)
+    data = bare.bundle([response_record("CUT")], hq_keys=hq_keys)
+    with hq_store.session() as session:
+        for cut in range(len(data)):
+            with pytest.raises(BundleError) as refused:
+                ingest(session, data[:cut], hq_keys, HQ_ID)
+            assert str(refused.value)
+    assert counts(hq_store) == (0, 0, 0)
+
+
+def test_a_record_that_cannot_be_read_refuses_the_whole_bundle(hq_store: HQStore, hq_keys: KeyPair) -> None:
+    bare = BarePost("BAD").register(hq_store)
+    broken = Record(fmt.ACTIVITY_COUNTS, "BAD:2026-13", {"month": "2026-13", "counts": {"awareness": 3}})
+    with pytest.raises(RefusedBundleError, match="no valid month"):
+        take(hq_store, bare.bundle([response_record("BAD"), broken], hq_keys=hq_keys), hq_keys)
+    assert counts(hq_store) == (0, 0, 0)
+
+
+def test_killed_mid_ingest_leaves_nothing_and_the_retry_succeeds(hq_store: HQStore, hq_keys: KeyPair,
+                                                                  post: LivePost,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    post.submit(10, fast=True)
+    post.interview()
+    data = post.next_bundle()
+    real = ingest_module.receive_responses
+    inserted: list[int] = []
+
+    def then_die(*args: object, **kwargs: object) -> None:
+        real(*args, **kwargs)  # type: ignore[arg-type]
+        inserted.append(1)
+        raise RuntimeError("server killed")
+
+    monkeypatch.setattr(ingest_module, "receive_responses", then_die)
+    with pytest.raises(RuntimeError):
+        take(hq_store, data, hq_keys)
+    assert inserted
+    assert counts(hq_store) == (0, 0, 0)
+    with hq_store.read() as session:
+        assert session.get(HQPost, post.code).last_seq == 0  # type: ignore[union-attr]
+    monkeypatch.setattr(ingest_module, "receive_responses", real)
+
+    assert take(hq_store, data, hq_keys).responses == 10
+    assert counts(hq_store) == (10, 1, 1)
+
+
+def test_a_server_process_killed_mid_ingest(hq_store: HQStore, hq_keys: KeyPair, post: LivePost,
+                                            tmp_path: Path) -> None:
+    """A real kill (SIGKILL) of a process in the middle of an ingest, after the responses went in."""
+    post.submit(20, fast=True)
+    bundle_file = tmp_path / "bundle.pab"
+    bundle_file.write_bytes(post.next_bundle())
+    keys_dir = tmp_path / "hq-keys"
+    from postapp.sync import keys
+
+    keys.save(hq_keys, keys_dir)
+    script = textwrap.dedent(f"""
+        import sys, time
+        from pathlib import Path
+        from postapp.hq import ingest as m
+        from postapp.hq.store import open_hq_store
+        from postapp.sync import keys
+        real = m.receive_responses
+        def slow(*args, **kwargs):
+            real(*args, **kwargs)
+            args[0].flush()
+            print("inserted", flush=True)
+            time.sleep(60)
+        m.receive_responses = slow
+        store = open_hq_store({hq_store.url.render_as_string(hide_password=False)!r})
+        with store.session() as session:
+            m.ingest(session, Path({str(bundle_file)!r}).read_bytes(), keys.load(Path({str(keys_dir)!r})),
+                     {HQ_ID!r})
+    """)
+    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
+                               cwd=Path(__file__).resolve().parents[2], env={**os.environ, "PYTHONPATH": "."})
+    try:
+        assert process.stdout is not None
+        assert process.stdout.readline().strip() == "inserted"
+    finally:
+        process.kill()
+        process.wait(timeout=30)
+    assert counts(hq_store) == (0, 0, 0)
+
+    assert take(hq_store, bundle_file.read_bytes(), hq_keys).responses == 20
+    assert counts(hq_store) == (20, 0, 1)
+
+
+def test_unknown_questionnaire_versions_are_kept_aside_until_published(hq_store: HQStore, hq_keys: KeyPair) -> None:
+    from postapp.hq.outgoing import publish_form
+
+    bare = BarePost("NEW").register(hq_store)
+    result = take(hq_store, bare.bundle([response_record("NEW", form_version="2099.1")], hq_keys=hq_keys), hq_keys)
+    assert result.set_aside == 1 and "not known here" in result.messages[0]
+    with hq_store.session() as session:
+        publish_form(session, study_form_variant(version="2099.1"))
+    with hq_store.read() as session:
+        statuses = session.scalars(select(SurveyResponse.status)).all()
+    assert statuses == [ResponseStatus.SUBMITTED]
+
+
+def test_answers_that_do_not_fit_go_through_receive_and_are_kept_aside(hq_store: HQStore, hq_keys: KeyPair) -> None:
+    bare = BarePost("ODD").register(hq_store)
+    odd = response_record("ODD", {"region": "atlantis"})
+    unknown = response_record("ODD", {"no_such_question": "x"})
+    result = take(hq_store, bare.bundle([odd, unknown, response_record("ODD")], hq_keys=hq_keys), hq_keys)
+    assert (result.responses, result.set_aside) == (3, 2)
+    with hq_store.read() as session:
+        reasons = sorted(r.set_aside_reason for r in session.scalars(select(SurveyResponse).where(
+            SurveyResponse.status == ResponseStatus.SET_ASIDE)))
+    assert "atlantis" in reasons[0] and "no_such_question" in reasons[1]
+
+
+def test_activity_counts_keep_the_latest_figures(hq_store: HQStore, hq_keys: KeyPair) -> None:
+    bare = BarePost("CNT").register(hq_store)
+
+    def counts_record(n: int) -> Record:
+        return Record(fmt.ACTIVITY_COUNTS, "CNT:2026-10", {"month": "2026-10", "counts": {"awareness": n,
+                                                                                         "agenda": 1}})
+
+    take(hq_store, bare.bundle([counts_record(3)], hq_keys=hq_keys), hq_keys)
+    take(hq_store, bare.bundle([counts_record(5)], hq_keys=hq_keys), hq_keys)
+    with hq_store.read() as session:
+        rows = {r.core_task: r.count for r in session.scalars(select(HQActivityCount))}
+    assert rows == {"awareness": 5, "agenda": 1}
+
+
+def test_ingest_on_a_developers_sqlite_file(sqlite_hq: HQStore, hq_keys: KeyPair) -> None:
+    bare = BarePost("DEV").register(sqlite_hq)
+    data = bare.bundle([response_record("DEV"), response_record("DEV")], hq_keys=hq_keys)
+    assert take(sqlite_hq, data, hq_keys).responses == 2
+    assert take(sqlite_hq, data, hq_keys).already_received
+    assert counts(sqlite_hq) == (2, 0, 1)
+
+
+def test_a_response_sent_again_in_a_later_bundle_is_stored_once(hq_store: HQStore, hq_keys: KeyPair) -> None:
+    bare = BarePost("DUP").register(hq_store)
+    first, again = response_record("DUP"), response_record("DUP")
+    take(hq_store, bare.bundle([first, again], hq_keys=hq_keys), hq_keys)
+    result = take(hq_store, bare.bundle([again, response_record("DUP"), again], hq_keys=hq_keys), hq_keys)
+    assert (result.responses, result.duplicates) == (1, 2)
+    assert counts(hq_store) == (3, 0, 2)
+
+
+def test_a_revoked_post_enrolled_again_starts_afresh_and_keeps_what_arrived(hq_store: HQStore,
+                                                                            hq_keys: KeyPair) -> None:
+    from postapp.hq.posts import register_post
+
+    old = BarePost("RE").register(hq_store)
+    take(hq_store, old.bundle([response_record("RE")], hq_keys=hq_keys), hq_keys)
+    with hq_store.session() as session:
+        revoke_post(session, "RE")
+        register_post(session, "RE", name="Again", country="VN")
+    new = BarePost("RE")
+    result = take(hq_store, new.bundle([response_record("RE")], hq_keys=hq_keys), hq_keys)
+    assert result.pinned_keys and result.seq == 1
+    assert counts(hq_store) == (2, 0, 1)
+    with pytest.raises(BundleError, match="other keys"):
+        take(hq_store, old.bundle([response_record("RE")], hq_keys=hq_keys), hq_keys)
