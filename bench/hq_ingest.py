@@ -3,8 +3,11 @@
 Both run against one throwaway PostgreSQL server (``postapp.hq.pgtest``, default settings: fsync on),
 each into a fresh database with HQ's schema, in the same run. The bundles are sealed first (untimed).
 Ours: for each post, open and verify its bundle, decrypt, unpack, check every answer against the
-questionnaire, insert, record the bundle, one transaction per bundle. Raw: the same rows, already in
-memory as Python values, through one ``COPY survey_response (...) FROM STDIN`` in one transaction.
+questionnaire and its rules, insert (COPY), record the bundle, one transaction per bundle. Raw: the same
+rows, already in memory as Python values (answers as dicts, serialised with ``json.dumps`` on the way, as
+psycopg needs text for a json column), through one ``COPY survey_response (...) FROM STDIN`` in one
+transaction. Each side runs ATTEMPTS times into fresh databases; the best time of each is reported.
+POSTAPP_BENCH_PG_FAST=1 runs the server with fsync off.
 """
 
 from __future__ import annotations

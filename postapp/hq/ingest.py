@@ -2,7 +2,9 @@
 
 The order is fixed: the header names the post; an unknown or revoked post is refused; the bundle is
 verified against the post's pinned keys (or, for its very first bundle, the keys it carries, which are
-then pinned) and decrypted; a bundle already applied is acknowledged again and nothing else happens.
+then pinned) and decrypted; a first bundle is taken (and its keys pinned) only if its encrypted payload
+carries the secret of the post's latest enrolment file, so knowing a post's code is not enough to
+become that post; a bundle already applied is acknowledged again and nothing else happens.
 Bundles are taken in order (a later one waits for the one before it), so ``last_seq`` says all that
 arrived; every record is idempotent by its id as well. Nothing is committed here: the caller's
 transaction holds the records, the ``hq_bundle`` row and the post's new ``last_seq`` together, so a
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import re
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
@@ -85,6 +88,19 @@ def pinned_keys(post: HQPost) -> PublicKeys | None:
     return PublicKeys(post.sign_key, post.box_key)
 
 
+def secret_hash(secret: str) -> str:
+    """What HQ keeps of an enrolment secret: its SHA-256 in hexadecimal."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def carries_enrolment_secret(post: HQPost, payload: Mapping[str, Any]) -> bool:
+    """Whether a bundle's payload holds the secret of the post's latest enrolment file."""
+    secret = payload.get("enrolment_secret")
+    if post.enrolment_secret_hash is None or not isinstance(secret, str) or not secret or len(secret) > 200:
+        return False
+    return hmac.compare_digest(secret_hash(secret), post.enrolment_secret_hash)
+
+
 def open_from_post(session: Session, data: bytes, hq_keys: KeyPair, hq_id: str) -> tuple[HQPost, Bundle]:
     """The sending post (locked for this transaction) and the verified, decrypted bundle."""
     header = bundles.read_header(data)
@@ -97,6 +113,10 @@ def open_from_post(session: Session, data: bytes, hq_keys: KeyPair, hq_id: str) 
                             "it; it is refused. If the post has new keys, revoke and register it again.").format(
             code=post.code))
     opened = bundles.open_bundle(data, recipient=hq_keys, sender=known or header.sender_keys, hq_id=hq_id)
+    if known is None and not carries_enrolment_secret(post, opened.payload):
+        # Keys are pinned from a first bundle only if it comes from the laptop given the enrolment file.
+        raise BundleError(_("This bundle does not come from the laptop enrolled for post {code}; enrol it again "
+                            "with a new enrolment file.").format(code=post.code))
     return post, opened
 
 

@@ -50,7 +50,8 @@ class HQSetting(HQBase):
 
 
 class HQPost(HQBase):
-    """A registered post. Its public keys are pinned from the first bundle that arrives from it."""
+    """A registered post. Its public keys are pinned from the first bundle that arrives from it, if that bundle
+    carries the secret of the post's latest enrolment file."""
 
     __tablename__ = "hq_post"
 
@@ -59,6 +60,8 @@ class HQPost(HQBase):
     country: Mapped[str] = mapped_column(String(100), default="")
     sign_key: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
     box_key: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+    # SHA-256 (hex) of the secret in the post's latest enrolment file; the first bundle must carry it
+    enrolment_secret_hash: Mapped[str | None] = mapped_column(String(64), default=None)
     enrolled_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, default=None)
     last_seq: Mapped[int] = mapped_column(Integer, default=0)  # highest post→HQ bundle applied

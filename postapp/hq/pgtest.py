@@ -44,9 +44,15 @@ class PostgresUnavailable(RuntimeError):
 
 
 def find_bindir() -> Path:
-    """The folder holding ``initdb`` and ``pg_ctl``: from PATH, else the newest /usr/lib/postgresql/*/bin."""
-    override = os.environ.get("POSTAPP_PG_BINDIR")
-    candidates: list[Path] = [Path(override)] if override else []
+    """The folder holding ``initdb`` and ``pg_ctl``: POSTAPP_PG_BINDIR, else from PATH, else the newest
+    /usr/lib/postgresql/*/bin (Debian and Ubuntu keep the server binaries there, off PATH)."""
+    override = os.environ.get("POSTAPP_PG_BINDIR")  # when set, the only place looked at
+    if override:
+        folder = Path(override)
+        if (folder / "initdb").exists() and (folder / "pg_ctl").exists():
+            return folder
+        raise PostgresUnavailable(f"no initdb and pg_ctl in POSTAPP_PG_BINDIR={override}")
+    candidates: list[Path] = []
     found = shutil.which("initdb")
     if found:
         candidates.append(Path(found).resolve().parent)

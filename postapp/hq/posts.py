@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from postapp.domain.base import utcnow
 from postapp.errors import NotFoundError, PostAppError, ValidationError
-from postapp.hq.ingest import pinned_keys
+from postapp.hq.ingest import pinned_keys, secret_hash
 from postapp.hq.models import (
     HQActivityCount,
     HQBundle,
@@ -73,9 +74,21 @@ def check_keys(session: Session, keys: KeyPair) -> str:
     return hq_id
 
 
+def _restart(session: Session, post: HQPost) -> None:
+    """The post starts afresh: its keys are forgotten (pinned again from its next first bundle), its
+    sequence numbers start again from 1 both ways; what HQ received from it stays."""
+    for model in (HQBundle, HQPostBundle, HQUploadChunk, HQUpload):
+        session.execute(delete(model).where(model.post_code == post.code))
+    # Monthly counts keep the seq of the bundle that brought them; the new bundles count from 1 again.
+    session.execute(update(HQActivityCount).where(HQActivityCount.post_code == post.code).values(seq=0))
+    post.sign_key = post.box_key = None
+    post.last_seq = post.out_seq = post.out_upto = post.out_acked = 0
+
+
 def register_post(session: Session, code: str, *, name: str, country: str) -> HQPost:
     """Registers a post, or enrols a revoked one afresh (its keys are forgotten and pinned again from its
-    next first bundle; its sequence numbers start again)."""
+    next first bundle; its sequence numbers start again; an enrolment file written before no longer
+    counts: write a new one)."""
     errors: dict[str, str] = {}
     if not CODE.match(code):
         errors["code"] = _("A post code is 1 to 16 capital letters, digits, '_' or '-' (e.g. HAN).")
@@ -97,12 +110,10 @@ def register_post(session: Session, code: str, *, name: str, country: str) -> HQ
         session.add(post)
     else:
         # Re-enrolment: the post makes new keys and counts from 1 again; what HQ received stays.
-        for model in (HQBundle, HQPostBundle, HQUploadChunk, HQUpload):
-            session.execute(delete(model).where(model.post_code == code))
+        _restart(session, post)
         post.name, post.country = name.strip(), country.strip().upper()
         post.enrolled_at, post.revoked_at = utcnow(), None
-        post.sign_key = post.box_key = None
-        post.last_seq = post.out_seq = post.out_upto = post.out_acked = 0
+        post.enrolment_secret_hash = None
     session.flush()
     return post
 
@@ -117,7 +128,20 @@ def revoke_post(session: Session, code: str) -> HQPost:
     return post
 
 
+def new_enrolment_secret(session: Session, post: HQPost) -> str:
+    """A new enrolment secret for ``post``, of which HQ keeps only the hash. This is re-enrolment: an
+    earlier file no longer counts, the post's keys are forgotten and its sequence numbers start again, so
+    the laptop that imports the new file pins its keys with its first bundle (which must carry the secret)."""
+    secret = secrets.token_urlsafe(32)
+    _restart(session, post)
+    post.enrolment_secret_hash = secret_hash(secret)
+    session.flush()
+    return secret
+
+
 def write_enrolment_file(session: Session, code: str, path: Path, keys: KeyPair, server_url: str = "") -> None:
+    """Writes the enrolment file for post ``code`` with a new enrolment secret (see ``new_enrolment_secret``:
+    writing a file re-enrols the post; only the laptop given the newest file can send to HQ)."""
     from postapp.sync.enrolment import write_enrolment
 
     hq_id = check_keys(session, keys)
@@ -125,8 +149,9 @@ def write_enrolment_file(session: Session, code: str, path: Path, keys: KeyPair,
     if post is None or post.is_revoked:
         raise NotFoundError(_("Post {code} is not registered at this headquarters.").format(code=code))
     url = server_url or get_setting(session, "server_url") or ""
+    secret = new_enrolment_secret(session, post)
     write_enrolment(path, hq_id=hq_id, server_url=url, hq=keys, post_code=post.code, post_name=post.name,
-                    country=post.country)
+                    country=post.country, enrolment_secret=secret)
 
 
 @dataclass(frozen=True)
@@ -174,3 +199,16 @@ def post_summaries(session: Session) -> list[PostSummary]:
                                notes.get(post.code, 0), examples.get(post.code, 0), months.get(post.code, 0),
                                pending_count(session, post)))
     return out
+
+
+def activity_by_post(session: Session, *, since: str | None = None) -> dict[str, dict[str, int]]:
+    """Activities per post and core task, summed over the months from ``since`` (YYYY-MM) on, or over all
+    months received: to set beside the survey answers, as engagement against Dutch business presence."""
+    query = select(HQActivityCount.post_code, HQActivityCount.core_task, func.sum(HQActivityCount.count)).group_by(
+        HQActivityCount.post_code, HQActivityCount.core_task)
+    if since is not None:
+        query = query.where(HQActivityCount.month >= since)
+    totals: dict[str, dict[str, int]] = {}
+    for code, task, total in session.execute(query):
+        totals.setdefault(str(code), {})[str(task)] = int(total or 0)
+    return totals

@@ -3,11 +3,17 @@
 The file (JSON, UTF-8)::
 
     {"format": "postapp-enrolment/1", "hq_id": ..., "server_url": ..., "hq_keys": {"sign": b64, "box": b64},
-     "post": {"code": ..., "name": ..., "country": ...}, "issued_at": ISO, "signature": b64}
+     "post": {"code": ..., "name": ..., "country": ...}, "issued_at": ISO, "enrolment_secret": ...,
+     "signature": b64}
 
 ``signature`` is HQ's Ed25519 signature over the canonical JSON of every other member. It is checked
 against the key inside the file (trust on first use of the file: the file must come from HQ by a road
 the post trusts); what it guards against is a file damaged or altered on the way.
+
+``enrolment_secret`` is a random secret that HQ made for this file (it keeps only its SHA-256). The post
+keeps it and puts it in the encrypted payload of every bundle it sends; HQ pins the post's keys only from
+a first bundle carrying it. A new file for the same post (a new secret) is a re-enrolment: both sides
+start their sequence numbers afresh.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import binascii
 import datetime as dt
 import json
 import os
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,21 +48,28 @@ STATE_ID = 1
 
 
 def enrolment_document(*, hq_id: str, server_url: str, hq: KeyPair, post_code: str, post_name: str,
-                       country: str, issued_at: str | None = None) -> dict[str, Any]:
+                       country: str, enrolment_secret: str, issued_at: str | None = None) -> dict[str, Any]:
     """The signed enrolment as a JSON object."""
     body: dict[str, Any] = {
         "format": FORMAT, "hq_id": hq_id, "server_url": server_url, "hq_keys": hq.public().to_json(),
         "post": {"code": post_code, "name": post_name, "country": country},
-        "issued_at": issued_at or dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+        "issued_at": issued_at or dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "enrolment_secret": enrolment_secret}
     signature = hq.sign.sign(canonical_json(body)).signature
     return {**body, "signature": base64.b64encode(signature).decode("ascii")}
 
 
+def new_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
 def write_enrolment(path: Path, *, hq_id: str, server_url: str, hq: KeyPair, post_code: str, post_name: str,
-                    country: str) -> None:
-    """Writes the enrolment file for a post (used by HQ), atomically."""
+                    country: str, enrolment_secret: str | None = None) -> str:
+    """Writes the enrolment file for a post (used by HQ), atomically, and returns its enrolment secret
+    (a new one unless given: HQ must keep its hash to take the post's first bundle)."""
+    enrolment_secret = enrolment_secret or new_secret()
     document = enrolment_document(hq_id=hq_id, server_url=server_url, hq=hq, post_code=post_code,
-                                  post_name=post_name, country=country)
+                                  post_name=post_name, country=country, enrolment_secret=enrolment_secret)
     data = json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8") + b"\n"
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
@@ -65,6 +79,7 @@ def write_enrolment(path: Path, *, hq_id: str, server_url: str, hq: KeyPair, pos
         tmp.unlink(missing_ok=True)
         raise PostAppError(_("Could not write {path}: {problem}").format(
             path=path, problem=exc.strerror or exc)) from exc
+    return enrolment_secret
 
 
 @dataclass(frozen=True)
@@ -78,6 +93,7 @@ class Enrolment:
     post_name: str
     country: str
     issued_at: str
+    enrolment_secret: str
 
 
 def _damaged(path: Path) -> EnrolmentError:
@@ -119,7 +135,8 @@ def read_enrolment(path: Path) -> Enrolment:
             raise ValueError
         enrolment = Enrolment(_text(document["hq_id"], 100), _text(document["server_url"], 500, required=False),
                               hq_keys, _text(post["code"], 16), _text(post.get("name", ""), 200, required=False),
-                              _text(post.get("country", ""), 10, required=False), _text(document["issued_at"], 64))
+                              _text(post.get("country", ""), 10, required=False), _text(document["issued_at"], 64),
+                              _text(document["enrolment_secret"], 100))
     except (KeyError, TypeError, ValueError, binascii.Error, PostAppError):
         raise _damaged(path) from None
     try:
@@ -155,7 +172,9 @@ def enrol(session: Session, path: Path, keys_folder: Path, *, replace: bool = Fa
     """Takes in HQ's enrolment file: checks it, stores HQ's identity and keys, and makes this post's own key
     pair in ``keys_folder`` if there is none yet. The same HQ again (same id, keys and post code) only
     updates the address and names; another HQ, other HQ keys or another post code is refused unless
-    ``replace`` is given, which starts the sequence numbers afresh."""
+    ``replace`` is given, which starts the sequence numbers afresh. A new file from the same HQ for the
+    same post (another enrolment secret: HQ re-enrolled the post, and now counts from 1 again) also
+    starts afresh, without ``replace``."""
     enrolment = read_enrolment(path)
     current = state(session)
     if current is not None:
@@ -170,7 +189,7 @@ def enrol(session: Session, path: Path, keys_folder: Path, *, replace: bool = Fa
                                    "code ({code}) than this data file was enrolled with. If headquarters confirms "
                                    "the change, enrol again with --replace.").format(
                 hq=enrolment.hq_id, code=enrolment.post_code))
-        if not same:
+        if not same or current.enrolment_secret != enrolment.enrolment_secret:
             _forget_unacknowledged(session)
             session.delete(current)
             session.flush()
@@ -178,8 +197,9 @@ def enrol(session: Session, path: Path, keys_folder: Path, *, replace: bool = Fa
     keyfiles.load_or_generate(keys_folder)
     if current is None:
         current = SyncState(id=STATE_ID, hq_id=enrolment.hq_id, hq_sign_key=enrolment.hq_keys.sign,
-                            hq_box_key=enrolment.hq_keys.box, post_code=enrolment.post_code, next_seq=1,
-                            last_applied_hq_seq=0, counts_sent={})
+                            hq_box_key=enrolment.hq_keys.box, post_code=enrolment.post_code,
+                            enrolment_secret=enrolment.enrolment_secret, next_seq=1, last_applied_hq_seq=0,
+                            counts_sent={})
         session.add(current)
     current.server_url, current.post_name, current.country = (enrolment.server_url, enrolment.post_name,
                                                                enrolment.country)

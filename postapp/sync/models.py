@@ -31,6 +31,9 @@ class SyncState(Base):
     hq_sign_key: Mapped[bytes] = mapped_column(LargeBinary)  # Ed25519 public, 32 bytes
     hq_box_key: Mapped[bytes] = mapped_column(LargeBinary)  # X25519 public, 32 bytes
     post_code: Mapped[str] = mapped_column(String(16))
+    # From the enrolment file; every bundle to HQ carries it inside its encrypted payload, so that HQ pins
+    # this post's keys only from a bundle of the laptop that was given the file.
+    enrolment_secret: Mapped[str | None] = mapped_column(String(100), default=None)
     post_name: Mapped[str] = mapped_column(String(200), default="")
     country: Mapped[str] = mapped_column(String(10), default="")
     enrolled_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -169,8 +169,11 @@ def next_bundle(session: Session, keys: KeyPair, *, today: dt.date | None = None
         return None
     seq = state.next_seq
     acks = [state.last_applied_hq_seq] if state.last_applied_hq_seq > 0 else []
-    data = fmt.seal(fmt.make_payload(records, acks), direction=fmt.TO_HQ, hq_id=state.hq_id,
-                    post_code=state.post_code, seq=seq, sender=keys, recipient=hq_keys(state))
+    payload = fmt.make_payload(records, acks)
+    if state.enrolment_secret:  # inside the encrypted payload: proves to HQ this laptop was given the file
+        payload["enrolment_secret"] = state.enrolment_secret
+    data = fmt.seal(payload, direction=fmt.TO_HQ, hq_id=state.hq_id, post_code=state.post_code, seq=seq,
+                    sender=keys, recipient=hq_keys(state))
     session.add(SyncBundle(seq=seq, created_at=utcnow(), data=data, record_count=len(records)))
     session.flush()
     links = [{"outbox_seq": entry.seq, "bundle_seq": seq} for entry, _record in outbox]

@@ -19,7 +19,7 @@ from postapp.domain.base import utcnow
 from postapp.hq.auth import sign_headers
 from postapp.hq.models import HQBundle
 from postapp.hq.pgtest import free_port
-from postapp.hq.posts import register_post, write_enrolment_file
+from postapp.hq.posts import new_enrolment_secret, register_post, write_enrolment_file
 from postapp.hq.store import HQStore
 from postapp.store import Store, open_store
 from postapp.survey import answering, interviews, responses
@@ -85,18 +85,23 @@ class BarePost:
     code: str
     keys: KeyPair = field(default_factory=keyfiles.generate)
     seq: int = 0
+    secret: str | None = None  # of its enrolment (set by ``register``); every bundle carries it
 
     def bundle(self, records: list[Record], *, hq_keys: KeyPair, seq: int | None = None, hq_id: str = HQ_ID,
-               acks: list[int] | None = None, keys: KeyPair | None = None) -> bytes:
+               acks: list[int] | None = None, keys: KeyPair | None = None, secret: str | None = None) -> bytes:
         if seq is None:
             self.seq += 1
             seq = self.seq
-        return fmt.seal(fmt.make_payload(records, acks), direction=fmt.TO_HQ, hq_id=hq_id, post_code=self.code,
+        payload = fmt.make_payload(records, acks)
+        if secret or self.secret:
+            payload["enrolment_secret"] = secret or self.secret
+        return fmt.seal(payload, direction=fmt.TO_HQ, hq_id=hq_id, post_code=self.code,
                         seq=seq, sender=keys or self.keys, recipient=hq_keys.public())
 
     def register(self, store: HQStore, *, name: str = "Post", country: str = "VN") -> BarePost:
         with store.session() as session:
-            register_post(session, self.code, name=name, country=country)
+            post = register_post(session, self.code, name=name, country=country)
+            self.secret = new_enrolment_secret(session, post)
         return self
 
 

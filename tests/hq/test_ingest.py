@@ -15,7 +15,7 @@ from postapp.hq import ingest as ingest_module
 from postapp.hq.errors import RefusedBundleError, UnknownPostError
 from postapp.hq.ingest import ingest
 from postapp.hq.models import ExampleStatus, HQActivityCount, HQGoodExample, HQPost
-from postapp.hq.posts import revoke_post
+from postapp.hq.posts import activity_by_post, revoke_post
 from postapp.hq.store import HQStore
 from postapp.survey import analysis, responses
 from postapp.survey.models import ResponseStatus, SurveyResponse
@@ -272,9 +272,14 @@ def test_activity_counts_keep_the_latest_figures(hq_store: HQStore, hq_keys: Key
 
     take(hq_store, bare.bundle([counts_record(3)], hq_keys=hq_keys), hq_keys)
     take(hq_store, bare.bundle([counts_record(5)], hq_keys=hq_keys), hq_keys)
+    take(hq_store, bare.bundle([Record(fmt.ACTIVITY_COUNTS, "CNT:2026-11", {"month": "2026-11",
+                                                                           "counts": {"agenda": 2}})],
+                               hq_keys=hq_keys), hq_keys)
     with hq_store.read() as session:
-        rows = {r.core_task: r.count for r in session.scalars(select(HQActivityCount))}
-    assert rows == {"awareness": 5, "agenda": 1}
+        rows = {(r.month, r.core_task): r.count for r in session.scalars(select(HQActivityCount))}
+        assert rows == {("2026-10", "awareness"): 5, ("2026-10", "agenda"): 1, ("2026-11", "agenda"): 2}
+        assert activity_by_post(session) == {"CNT": {"awareness": 5, "agenda": 3}}
+        assert activity_by_post(session, since="2026-11") == {"CNT": {"agenda": 2}}
 
 
 def test_ingest_on_a_developers_sqlite_file(sqlite_hq: HQStore, hq_keys: KeyPair) -> None:
@@ -296,16 +301,83 @@ def test_a_response_sent_again_in_a_later_bundle_is_stored_once(hq_store: HQStor
 
 def test_a_revoked_post_enrolled_again_starts_afresh_and_keeps_what_arrived(hq_store: HQStore,
                                                                             hq_keys: KeyPair) -> None:
-    from postapp.hq.posts import register_post
+    from postapp.hq.posts import new_enrolment_secret, register_post
 
     old = BarePost("RE").register(hq_store)
     take(hq_store, old.bundle([response_record("RE")], hq_keys=hq_keys), hq_keys)
     with hq_store.session() as session:
         revoke_post(session, "RE")
         register_post(session, "RE", name="Again", country="VN")
-    new = BarePost("RE")
+    # Registered again but no new enrolment file yet: the old file's secret no longer counts.
+    with pytest.raises(BundleError, match="not come from the laptop enrolled for post RE"):
+        take(hq_store, BarePost("RE", secret=old.secret).bundle([response_record("RE")], hq_keys=hq_keys), hq_keys)
+    with hq_store.session() as session:
+        secret = new_enrolment_secret(session, session.get(HQPost, "RE"))  # type: ignore[arg-type]
+    new = BarePost("RE", secret=secret)
     result = take(hq_store, new.bundle([response_record("RE")], hq_keys=hq_keys), hq_keys)
     assert result.pinned_keys and result.seq == 1
     assert counts(hq_store) == (2, 0, 1)
     with pytest.raises(BundleError, match="other keys"):
         take(hq_store, old.bundle([response_record("RE")], hq_keys=hq_keys), hq_keys)
+
+
+def test_a_first_bundle_without_the_enrolment_secret_is_refused(hq_store: HQStore, hq_keys: KeyPair) -> None:
+    enrolled = BarePost("SEC").register(hq_store)
+    stranger = BarePost("SEC")  # knows the post code, has its own keys, was not given the enrolment file
+    for secret in (None, "a guessed secret", enrolled.secret + "x"):  # type: ignore[operator]
+        with pytest.raises(BundleError, match="does not come from the laptop enrolled for post SEC; enrol it again"):
+            take(hq_store, stranger.bundle([response_record("SEC")], hq_keys=hq_keys, seq=1, secret=secret),
+                 hq_keys)
+    assert counts(hq_store) == (0, 0, 0)
+    with hq_store.read() as session:
+        hq_post = session.get(HQPost, "SEC")
+        assert hq_post is not None and hq_post.sign_key is None and hq_post.box_key is None
+        assert hq_post.last_seq == 0 and hq_post.enrolment_secret_hash != enrolled.secret  # only its hash
+    result = take(hq_store, enrolled.bundle([response_record("SEC")], hq_keys=hq_keys), hq_keys)
+    assert result.pinned_keys and counts(hq_store) == (1, 0, 1)
+    # Once pinned, the keys decide: the stranger even with the secret is refused, the post without it is not.
+    with pytest.raises(BundleError, match="signed with other keys"):
+        take(hq_store, stranger.bundle([response_record("SEC")], hq_keys=hq_keys, seq=2, secret=enrolled.secret),
+             hq_keys)
+    enrolled.secret = None
+    assert take(hq_store, enrolled.bundle([response_record("SEC")], hq_keys=hq_keys), hq_keys).responses == 1
+
+
+def test_a_new_enrolment_file_replaces_the_secret_and_unpins(tmp_path: Path, hq_store: HQStore, hq_keys: KeyPair,
+                                                             post: LivePost) -> None:
+    from postapp.hq.posts import write_enrolment_file
+    from postapp.store import open_store
+    from postapp.sync import keys as keyfiles
+    from postapp.sync.enrolment import enrol
+
+    post.submit(2, seed=4)
+    assert take(hq_store, post.next_bundle(), hq_keys).pinned_keys
+    with hq_store.read() as session:
+        first_hash = session.get(HQPost, "HAN").enrolment_secret_hash  # type: ignore[union-attr]
+    folder = tmp_path / "new-laptop"
+    folder.mkdir()
+    with hq_store.session() as session:
+        write_enrolment_file(session, "HAN", folder / "enrolment.json", hq_keys)
+    with hq_store.read() as session:
+        hq_post = session.get(HQPost, "HAN")
+        assert hq_post is not None and hq_post.sign_key is None and hq_post.last_seq == 0
+        assert hq_post.enrolment_secret_hash not in (None, first_hash)
+    # The old laptop, still on the old file, can no longer send.
+    post.submit(1, seed=5)
+    with pytest.raises(BundleError, match="not come from the laptop enrolled for post HAN"):
+        take(hq_store, post.next_bundle(), hq_keys)
+    assert counts(hq_store) == (2, 0, 0)  # the responses stay; the bundle log starts afresh
+    # The laptop given the new file pins its own keys with its first bundle.
+    store = open_store(folder / "post.sqlite3")
+    try:
+        with store.session() as session:
+            enrol(session, folder / "enrolment.json", folder / "keys")
+        laptop = LivePost(folder, "HAN", store, keyfiles.load(folder / "keys"))
+        laptop.submit(3, seed=6)
+        result = take(hq_store, laptop.next_bundle(), hq_keys)
+        assert result.pinned_keys and result.seq == 1 and result.responses == 3
+        assert counts(hq_store) == (5, 0, 1)
+        with hq_store.read() as session:
+            assert session.get(HQPost, "HAN").sign_key == laptop.keys.public().sign  # type: ignore[union-attr]
+    finally:
+        store.close()

@@ -193,6 +193,33 @@ def test_bare_post_first_sync_over_http(server: LiveServer, hq_store: HQStore, h
     assert counts(hq_store) == (1, 0, 1)
 
 
+def test_a_stranger_cannot_send_a_first_bundle_for_a_registered_post(server: LiveServer, hq_store: HQStore,
+                                                                    hq_keys: KeyPair) -> None:
+    enrolled = BarePost("TAKE").register(hq_store)
+    stranger = BarePost("TAKE")
+    http = PostClient(server.url, stranger.code, stranger.keys)
+    try:
+        for secret in (None, "guessed"):
+            data = stranger.bundle([response_record("TAKE")], hq_keys=hq_keys, seq=1, secret=secret)
+            assert len(data) <= MAX_CHUNK
+            response = http.put(1, data, 0, MAX_CHUNK)
+            assert response.status_code == 422, response.text
+            assert "does not come from the laptop enrolled for post TAKE" in response.json()["error"]
+            assert http.state(1) == {"received": 0, "size": None, "status": "partial"}  # its chunks were dropped
+    finally:
+        http.close()
+    assert counts(hq_store) == (0, 0, 0)
+    with hq_store.read() as session:
+        hq_post = session.get(HQPost, "TAKE")
+        assert hq_post is not None and hq_post.sign_key is None and hq_post.last_seq == 0
+    http = PostClient(server.url, enrolled.code, enrolled.keys)
+    try:
+        assert http.push(1, enrolled.bundle([response_record("TAKE")], hq_keys=hq_keys))["ack"] == 1
+    finally:
+        http.close()
+    assert counts(hq_store) == (1, 0, 1)
+
+
 def test_unknown_addresses_answer_json(server: LiveServer) -> None:
     response = httpx.get(f"{server.url}/nothing")
     assert response.status_code == 404 and "error" in response.json()

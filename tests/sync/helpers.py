@@ -18,6 +18,7 @@ from postapp.sync.keys import KeyPair, PublicKeys
 
 HQ_ID = "hq-nl"
 POST = "HAN"
+SECRET = "the-enrolment-secret-of-han-in-these-tests"
 
 
 @cache
@@ -31,10 +32,10 @@ def other_pair() -> KeyPair:
 
 
 def enrolment_file(folder: Path, *, hq: KeyPair | None = None, hq_id: str = HQ_ID, post_code: str = POST,
-                   server_url: str = "https://hq.example.org") -> Path:
+                   server_url: str = "https://hq.example.org", secret: str = SECRET) -> Path:
     path = folder / f"enrol-{hq_id}-{post_code}.json"
     write_enrolment(path, hq_id=hq_id, server_url=server_url, hq=hq or hq_pair(), post_code=post_code,
-                    post_name="Hanoi", country="VN")
+                    post_name="Hanoi", country="VN", enrolment_secret=secret)
     return path
 
 

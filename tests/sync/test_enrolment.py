@@ -18,7 +18,7 @@ from postapp.sync.enrolment import enrol, read_enrolment, state
 from postapp.sync.errors import EnrolmentError
 from postapp.sync.models import SyncBundle, SyncOutboxBundle, SyncState
 from postapp.sync.post_side import next_bundle
-from tests.sync.helpers import HQ_ID, enrolment_file, hq_pair, other_pair
+from tests.sync.helpers import HQ_ID, SECRET, enrolment_file, hq_pair, open_at_hq, other_pair
 
 
 def rewrite(path: Path, change: dict[str, object]) -> Path:
@@ -53,7 +53,8 @@ def test_enrol_stores_hq_and_makes_the_posts_keys(store: Store, tmp_path: Path) 
 @pytest.mark.parametrize("change", [
     {"hq_id": "hq-evil"}, {"server_url": "https://evil.example.org"}, {"post": {"code": "XXX", "name": "Hanoi",
                                                                                "country": "VN"}},
-    {"hq_keys": other_pair().public().to_json()}, {"issued_at": "2030-01-01T00:00:00+00:00"}])
+    {"hq_keys": other_pair().public().to_json()}, {"issued_at": "2030-01-01T00:00:00+00:00"},
+    {"enrolment_secret": "one-chosen-by-someone-else"}])
 def test_a_changed_enrolment_file_is_refused(store: Store, tmp_path: Path, change: dict[str, object]) -> None:
     path = rewrite(enrolment_file(tmp_path), change)
     with store.session() as session, pytest.raises(EnrolmentError, match=r"signature .* does not match"):
@@ -128,6 +129,33 @@ def test_same_hq_again_updates_the_address_and_keeps_the_numbering(store: Store,
         again = enrol(session, enrolment_file(tmp_path, server_url="https://new.example.org"), folder)
         assert again.server_url == "https://new.example.org"
         assert again.next_seq == 2
+
+
+def test_the_secret_is_kept_and_travels_inside_every_bundle(store: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "keys"
+    with store.session() as session:
+        assert enrol(session, enrolment_file(tmp_path), folder).enrolment_secret == SECRET
+        made = next_bundle(session, keys.load(folder))
+    assert made is not None and SECRET.encode() not in made[1]  # encrypted: only HQ can read it
+    assert open_at_hq(made[1], keys.load(folder).public()).payload["enrolment_secret"] == SECRET
+    assert json.loads(enrolment_file(tmp_path).read_text("utf-8"))["enrolment_secret"] == SECRET
+
+
+def test_a_new_enrolment_file_from_the_same_hq_starts_afresh(store: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "keys"
+    with store.session() as session:
+        enrol(session, enrolment_file(tmp_path), folder)
+        next_bundle(session, keys.load(folder))
+    pair = keys.load(folder)
+    with store.session() as session:  # HQ re-enrolled the post (a new secret); it counts from 1 again too
+        again = enrol(session, enrolment_file(tmp_path, secret="another-secret-from-a-new-file"), folder)
+        assert (again.enrolment_secret, again.next_seq, again.last_applied_hq_seq) == (
+            "another-secret-from-a-new-file", 1, 0)
+        assert session.scalar(select(func.count()).select_from(SyncBundle)) == 0
+        made = next_bundle(session, pair)
+    assert made is not None and made[0] == 1
+    assert open_at_hq(made[1], pair.public()).payload["enrolment_secret"] == "another-secret-from-a-new-file"
+    assert keys.load(folder).public() == pair.public()
 
 
 def test_damaged_own_keys_stop_enrolment(store: Store, tmp_path: Path) -> None:

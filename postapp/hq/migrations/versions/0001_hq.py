@@ -93,6 +93,7 @@ def upgrade() -> None:
         sa.Column("country", sa.String(length=100), nullable=False),
         sa.Column("sign_key", sa.LargeBinary(), nullable=True),
         sa.Column("box_key", sa.LargeBinary(), nullable=True),
+        sa.Column("enrolment_secret_hash", sa.String(length=64), nullable=True),
         sa.Column("enrolled_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_seq", sa.Integer(), nullable=False),

@@ -23,6 +23,7 @@ def upgrade() -> None:
         sa.Column("hq_sign_key", sa.LargeBinary(), nullable=False),
         sa.Column("hq_box_key", sa.LargeBinary(), nullable=False),
         sa.Column("post_code", sa.String(length=16), nullable=False),
+        sa.Column("enrolment_secret", sa.String(length=100), nullable=True),
         sa.Column("post_name", sa.String(length=200), nullable=False),
         sa.Column("country", sa.String(length=10), nullable=False),
         sa.Column("enrolled_at", sa.DateTime(timezone=True), nullable=False),
