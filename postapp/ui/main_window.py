@@ -29,11 +29,11 @@ from postapp.i18n import _
 from postapp.ui.messages import show_error, user_message
 from postapp.ui.naming import named
 from postapp.ui.settings import Preferences
-from postapp.ui.sync_panel import SyncController
 from postapp.ui.task_workspace import TaskWorkspace
 
 if TYPE_CHECKING:
     from postapp.store import Store
+    from postapp.ui.sync_panel import SyncController
 
 CONTACTS = "contacts"
 SURVEY = "survey"
@@ -109,12 +109,10 @@ class MainWindow(QMainWindow):
         self.data_label = QLabel(_("Opening the data file…"))
         self.data_label.setObjectName("dataFile")
         self.data_label.setAccessibleName(_("Data file"))
-        self.sync = SyncController(self, prefs)
-        self.sync_label = self.sync.label  # object name syncStatus
-        self.sync.enrolled.connect(self._preferences_changed)
-        self.sync.received.connect(self._received_from_hq)
+        # The sync controller (status, actions, timer) is built right after the first paint, with the
+        # store: importing and building it before would delay the first window by a fifth.
+        self.sync: SyncController | None = None
         self.statusBar().addWidget(self.data_label, 1)
-        self.sync.install(self.statusBar())
 
         self._build_menus()
         self.nav.setCurrentRow(0)
@@ -134,9 +132,8 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         file_menu.addAction(pack)
         file_menu.addSeparator()
-        for action in self.sync.actions:
-            file_menu.addAction(action)
-        file_menu.addSeparator()
+        self.file_menu = file_menu
+        self.sync_actions_before = file_menu.addSeparator()  # the sync actions go here once built
         file_menu.addAction(prefs)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
@@ -207,7 +204,7 @@ class MainWindow(QMainWindow):
 
             survey = SurveyWorkspace()
             survey.attach_store(self.store, self.prefs)
-            survey.questionnaire.submitted.connect(self.sync.refresh_status)  # one more record pending
+            survey.questionnaire.submitted.connect(self._response_submitted)
             widget = survey
         elif key == HQ:
             from postapp.ui.hq_workspace import HQWorkspace
@@ -240,10 +237,28 @@ class MainWindow(QMainWindow):
         widget = self.workspace(self.workspace_keys[row])
         self.stack.setCurrentWidget(widget)
 
+    def _install_sync(self) -> SyncController:
+        from postapp.ui.sync_panel import SyncController
+
+        sync = SyncController(self, self.prefs)
+        self.sync = sync
+        self.sync_label = sync.label  # object name syncStatus
+        sync.enrolled.connect(self._preferences_changed)
+        sync.received.connect(self._received_from_hq)
+        sync.install(self.statusBar())
+        self.file_menu.insertActions(self.sync_actions_before, list(sync.actions))
+        return sync
+
+    def _response_submitted(self) -> None:
+        if self.sync is not None:
+            self.sync.refresh_status()  # one more record pending
+
     def open_store(self) -> None:
         """Opens (and if needed migrates) the data file; a failure leaves the window usable read-only."""
         from postapp.paths import default_db_path
         from postapp.store import open_store
+
+        sync = self.sync or self._install_sync()
 
         path = self.db_path or default_db_path()
         try:
@@ -262,7 +277,7 @@ class MainWindow(QMainWindow):
                 widget.attach_store(self.store, self.prefs.post_code)  # type: ignore[attr-defined]
             elif key == SURVEY:
                 widget.attach_store(self.store, self.prefs)  # type: ignore[attr-defined]
-        self.sync.attach_store(self.store)
+        sync.attach_store(self.store)
         self.store_opened.emit()
 
     @staticmethod
@@ -289,7 +304,8 @@ class MainWindow(QMainWindow):
                 widget.set_post_code(post_code)  # type: ignore[attr-defined]
             elif key == HQ:
                 widget.apply_preferences()  # type: ignore[attr-defined]
-        self.sync.apply_preferences()
+        if self.sync is not None:
+            self.sync.apply_preferences()
         self.set_hq_mode(self.prefs.hq_mode)
 
     def _received_from_hq(self) -> None:
@@ -314,7 +330,8 @@ class MainWindow(QMainWindow):
             "support, IMVO conditions and agenda-setting.").format(version=__version__))
 
     def closeEvent(self, event: object) -> None:
-        self.sync.shutdown()  # a sync under way stops before its data file is closed
+        if self.sync is not None:
+            self.sync.shutdown()  # a sync under way stops before its data file is closed
         hq = self.workspaces.get(HQ)
         if hq is not None:
             hq.close_store()  # type: ignore[attr-defined]
