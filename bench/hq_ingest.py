@@ -79,17 +79,25 @@ def build(form_id: str, version: str, hq: keys.KeyPair) -> tuple[list[bytes], li
             records.append({"type": fmt.SURVEY_RESPONSE, "id": rid, "data": data})
             rows.append((rid, form_id, version, "submitted", "", 0, now, now, True, None, "", data["answers"], now,
                          now, code, None))
-        bundles.append(fmt.seal(fmt.make_payload(records), direction=fmt.TO_HQ, hq_id=HQ_ID, post_code=code,
+        payload = {**fmt.make_payload(records), "enrolment_secret": secret_of(code)}  # as the enrolled laptop sends
+        bundles.append(fmt.seal(payload, direction=fmt.TO_HQ, hq_id=HQ_ID, post_code=code,
                                 seq=1, sender=pair, recipient=hq.public()))
     return bundles, rows, posts
 
 
+def secret_of(code: str) -> str:
+    return f"bench-enrolment-secret-{code}"
+
+
 def fresh_hq(pg: TempPostgres, name: str, hq: keys.KeyPair, posts: list[tuple[str, keys.KeyPair]]) -> HQStore:
+    from postapp.hq.ingest import secret_hash
+
     store = open_hq_store(pg.create_database(name))
     with store.session() as session:
         initialise(session, HQ_ID, hq)
         for code, _pair in posts:
-            register_post(session, code, name=code, country="XX")
+            post = register_post(session, code, name=code, country="XX")
+            post.enrolment_secret_hash = secret_hash(secret_of(code))
     return store
 
 
