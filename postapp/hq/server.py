@@ -1,6 +1,6 @@
 """The HQ server (Starlette on uvicorn): resumable bundle uploads from the posts and pulls of HQ's bundles.
 
-``docs/sync-protocol-draft.md`` is the contract. Every request is authenticated (``postapp.hq.auth``);
+``docs/sync-http.md`` is the contract. Every request is authenticated (``postapp.hq.auth``);
 bodies are read up to a limit and no further; database work runs in worker threads, each step in one
 transaction. Errors are JSON ``{"error": message}`` in the server's language.
 """

@@ -1,7 +1,7 @@
 """Sync over the line: push the post's pending bundles to HQ in resumable chunks, then pull HQ's bundles.
 
 ``sync_now`` is what the app's background sync and ``postapp sync now`` run. No Qt here; it may run in any
-thread (it opens its own sessions on the store). The HTTP contract is ``docs/sync-protocol-draft.md``:
+thread (it opens its own sessions on the store). The HTTP contract is ``docs/sync-http.md``:
 
 - every request carries ``X-PostApp-Post``, ``X-PostApp-Nonce`` (16 fresh random bytes, hex) and
   ``X-PostApp-Signature`` (Ed25519 by the post over ``METHOD\\nPATH_WITH_QUERY\\nNONCE\\nsha256hex(body)``);
