@@ -56,6 +56,18 @@ def median_ms(fn: Callable[[], object], repeat: int = 7, warmup: int = 1) -> flo
     return statistics.median(times)
 
 
+def interleaved(ours: Callable[[], object], raw: Callable[[], object], repeat: int) -> tuple[float, float]:
+    """Median milliseconds of each, run alternately (after one warm-up each) so machine noise hits both alike."""
+    ours(), raw()
+    times: tuple[list[float], list[float]] = ([], [])
+    for _ in range(repeat):
+        for fn, sink in ((ours, times[0]), (raw, times[1])):
+            start = time.perf_counter()
+            fn()
+            sink.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times[0]), statistics.median(times[1])
+
+
 def report(name: str, ours: float, raw: float, unit: str = "ms", target: str = "") -> dict[str, object]:
     ratio = ours / raw if raw else float("inf")
     print(f"{name:<44} ours {ours:9.1f} {unit}   raw {raw:9.1f} {unit}   ratio {ratio:5.2f}x   {target}")

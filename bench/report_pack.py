@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import statistics
-import time
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from common import CACHE, demo_store, report
+from common import CACHE, demo_store, interleaved, report
 
 PERSONS = 2000
 ROWS = int(os.environ.get("POSTAPP_BENCH_REPORT_ROWS", "660"))  # stakeholders listed: about 40 pages
@@ -226,17 +223,6 @@ def raw_build(data: Any, path: Path, post: str) -> int:
     return doc.page
 
 
-def interleaved(ours: Callable[[], object], raw: Callable[[], object], repeat: int = REPEAT) -> tuple[float, float]:
-    ours(), raw()
-    times: tuple[list[float], list[float]] = ([], [])
-    for _ in range(repeat):
-        for fn, sink in ((ours, times[0]), (raw, times[1])):
-            start = time.perf_counter()
-            fn()
-            sink.append(time.perf_counter() - start)
-    return statistics.median(times[0]), statistics.median(times[1])
-
-
 def main() -> list[dict[str, object]]:
     from pypdf import PdfReader
 
@@ -260,12 +246,12 @@ def main() -> list[dict[str, object]]:
         with store.read() as session:
             make_pack("country", session, options, ours_pdf)
 
-    ours_s, raw_s = interleaved(ours, lambda: raw_build(data, raw_pdf, "Post HAN"))
+    ours_ms, raw_ms = interleaved(ours, lambda: raw_build(data, raw_pdf, "Post HAN"), REPEAT)
     store.close()
     pages = len(PdfReader(str(ours_pdf)).pages), len(PdfReader(str(raw_pdf)).pages)
     print(f"country briefing: {pages[0]} pages (plain ReportLab: {pages[1]}), "
           f"{len(data.persons)} people and {len(data.organisations)} organisations listed, 5 charts")
-    return [report("country briefing, 40 pages, 5 charts", ours_s * 1000, raw_s * 1000,
+    return [report("country briefing, 40 pages, 5 charts", ours_ms, raw_ms,
                    target="<= 1.5x, < 2000 ms")]
 
 

@@ -8,12 +8,10 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import statistics
 import time
-from collections.abc import Callable
 from pathlib import Path
 
-from common import CACHE, ROOT, report
+from common import CACHE, ROOT, interleaved, report
 from sanctions_data import write_opensanctions
 
 ENTRIES = int(os.environ.get("POSTAPP_BENCH_SANCTIONS", "50000"))
@@ -66,18 +64,6 @@ def sanctions_store(entries: int = ENTRIES) -> Path:
     return path
 
 
-def interleaved(ours: Callable[[], object], raw: Callable[[], object], repeat: int = REPEAT) -> tuple[float, float]:
-    """Median milliseconds of each, run alternately so machine noise hits both alike."""
-    ours(), raw()
-    times: tuple[list[float], list[float]] = ([], [])
-    for _ in range(repeat):
-        for fn, sink in ((ours, times[0]), (raw, times[1])):
-            start = time.perf_counter()
-            fn()
-            sink.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times[0]), statistics.median(times[1])
-
-
 def main() -> list[dict[str, object]]:
     from rapidfuzz import process
 
@@ -98,7 +84,8 @@ def main() -> list[dict[str, object]]:
         ours, raw = interleaved(
             lambda n=name: screener.screen(n),
             lambda p=prepared: process.extract(p, screener.choices, scorer=SCORER, processor=None,
-                                               limit=DEFAULT_LIMIT, score_cutoff=DEFAULT_CUTOFF))
+                                               limit=DEFAULT_LIMIT, score_cutoff=DEFAULT_CUTOFF),
+            REPEAT)
         hits = screener.screen(name)
         best = f", best {hits[0].score:.1f} {hits[0].matched_name!r}" if hits else ""
         print(f"  {name!r}: {len(hits)} hits{best}")

@@ -9,12 +9,10 @@ import json
 import os
 import shutil
 import sqlite3
-import statistics
 import time
-from collections.abc import Callable
 from pathlib import Path
 
-from common import CACHE, ROOT, report
+from common import CACHE, ROOT, interleaved, report
 
 RESPONSES = int(os.environ.get("POSTAPP_BENCH_RESPONSES", "10000"))
 REPEAT = 15
@@ -102,17 +100,6 @@ def raw_python(conn: sqlite3.Connection) -> int:
     return len([json.loads(text) for (text,) in rows])
 
 
-def interleaved(ours: Callable[[], object], raw: Callable[[], object], repeat: int = REPEAT) -> tuple[float, float]:
-    ours(), raw()
-    times: tuple[list[float], list[float]] = ([], [])
-    for _ in range(repeat):
-        for fn, sink in ((ours, times[0]), (raw, times[1])):
-            start = time.perf_counter()
-            fn()
-            sink.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times[0]), statistics.median(times[1])
-
-
 def main() -> list[dict[str, object]]:
     from postapp.store import open_store
     from postapp.survey.analysis import analyse
@@ -135,9 +122,9 @@ def main() -> list[dict[str, object]]:
     assert result.respondents == RESPONSES, result.respondents  # type: ignore[attr-defined]
     figures = raw()
     assert figures["count"][0] == RESPONSES  # type: ignore[index]
-    ours_ms, raw_ms = interleaved(ours, raw)
+    ours_ms, raw_ms = interleaved(ours, raw, REPEAT)
     rows = [report(f"analyse {RESPONSES:,} responses (vs SQL)", ours_ms, raw_ms, target="< 300 ms, <= 2x")]
-    ours_ms, floor_ms = interleaved(ours, lambda: raw_python(raw_conn))
+    ours_ms, floor_ms = interleaved(ours, lambda: raw_python(raw_conn), REPEAT)
     rows.append(report("  (vs bare fetch + json.loads)", ours_ms, floor_ms, target="info"))
     raw_conn.close()
     store.close()

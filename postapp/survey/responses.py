@@ -90,13 +90,12 @@ def import_form(session: Session, source: bytes) -> StoredForm:
 def ensure_study_form(session: Session) -> StoredForm:
     """The study questionnaire to answer: the newest version in the data file (HQ may have sent a newer
     one than the app ships), importing the shipped one when it is newer or missing."""
-    from postapp.survey.xlsform import load_form as read
-
-    shipped = read(STUDY_FORM_FILE.read_bytes())
+    source = STUDY_FORM_FILE.read_bytes()
+    shipped = _parse(hashlib.sha256(source).hexdigest(), source)  # cached: this runs on every new response
     stored = [r for r in stored_forms(session) if r.form_id == shipped.form_id]
     if stored and version_key(stored[-1].version) >= version_key(shipped.version):
         return stored[-1]
-    return import_form(session, STUDY_FORM_FILE.read_bytes())
+    return import_form(session, source)
 
 
 def stored_forms(session: Session) -> list[StoredForm]:

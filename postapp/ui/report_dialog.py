@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import threading
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, QObject, QSettings, QStandardPaths, Qt, QThread, QTimer, QUrl, Signal, Slot
+from PySide6.QtCore import QDate, QSettings, QStandardPaths, Qt, QThread, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -41,6 +40,7 @@ from postapp.ui.messages import show_error, user_message
 from postapp.ui.naming import named
 from postapp.ui.organisation_picker import OrganisationPicker
 from postapp.ui.settings import APPLICATION, ORGANISATION, Preferences
+from postapp.ui.workers import CancellableWorker
 
 if TYPE_CHECKING:
     from postapp.store import Store
@@ -153,7 +153,7 @@ class BuildTexts:
     unexpected: str
 
 
-class PackWorker(QObject):
+class PackWorker(CancellableWorker):
     """Makes one pack in its own thread with its own read session; ``cancel`` may be called from any
     thread and is seen by the core at the next page laid out."""
 
@@ -161,23 +161,14 @@ class PackWorker(QObject):
     succeeded = Signal(str)  # the path written
     failed = Signal(str)  # the message for the user
     cancelled = Signal(str)  # the message for the user
-    done = Signal()
 
     def __init__(self, store: Store, kind: str, options: ReportOptions, path: Path, texts: BuildTexts) -> None:
         super().__init__()
         self.store, self.kind, self.options, self.path, self.texts = store, kind, options, path, texts
-        self._cancel = threading.Event()
-
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    @property
-    def cancel_requested(self) -> bool:
-        return self._cancel.is_set()
 
     def progress(self, page: int) -> bool:
         self.progressed.emit(page)
-        return not self._cancel.is_set()
+        return not self.cancel_requested
 
     @Slot()
     def run(self) -> None:
@@ -185,7 +176,7 @@ class PackWorker(QObject):
             with self.store.read() as session:
                 written = make_pack(self.kind, session, self.options, self.path, progress=self.progress)
         except Exception as exc:  # the thread must always report back, whatever went wrong
-            if self._cancel.is_set() and isinstance(exc, PostAppError):
+            if self.cancel_requested and isinstance(exc, PostAppError):
                 self.cancelled.emit(self.texts.cancelled)
             else:  # here, where the traceback is at hand for the log of an unexpected failure
                 self.failed.emit(user_message(exc, self.texts.unexpected))

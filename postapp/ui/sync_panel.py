@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
@@ -30,6 +29,7 @@ from postapp.i18n import _, format_datetime, format_number, format_percent, nget
 from postapp.ui.messages import show_error, user_message
 from postapp.ui.naming import named
 from postapp.ui.settings import Preferences
+from postapp.ui.workers import CancellableWorker
 
 if TYPE_CHECKING:
     from postapp.store import Store
@@ -65,30 +65,21 @@ def short_reason(exc: BaseException) -> str:
     return _("unexpected error ({kind})").format(kind=type(exc).__name__)
 
 
-class Worker(QObject):
+class Worker(CancellableWorker):
     """Runs one job in its thread and always reports back: ``succeeded`` or ``failed``, then ``done``.
     ``cancel`` may be called from any thread; the job sees it the next time it reports progress."""
 
     progressed = Signal(object)
     succeeded = Signal(object)
     failed = Signal(str, str)  # the message for the user, a short reason for the status bar
-    done = Signal()
 
     def __init__(self, work: Work) -> None:
         super().__init__()
         self.work = work
-        self._cancel = threading.Event()
-
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    @property
-    def cancel_requested(self) -> bool:
-        return self._cancel.is_set()
 
     def report(self, value: object) -> bool:
         self.progressed.emit(value)
-        return not self._cancel.is_set()
+        return not self.cancel_requested
 
     @Slot()
     def run(self) -> None:
