@@ -21,7 +21,7 @@ from postapp.store.backup import backup_database
 from postapp.store.errors import StoreError, translate_db_error
 
 # The newest migration this build knows; a test checks it equals Alembic's head.
-SCHEMA_HEAD = "0006_sync"
+SCHEMA_HEAD = "0007_daily_work"
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 
