@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableView,
+    QTabWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -53,7 +54,11 @@ class TaskWorkspace(QWidget):
         super().__init__(parent)
         self.task = task
         self.store: Store | None = None
-        self.post_code = ""
+        self._post_code = ""
+        from postapp.ui.task_panels import build_panels
+
+        # The task's own records (events, cases, agenda log, notes) as tabs before the activities.
+        self.panels = build_panels(task)
         self.setObjectName(f"workspace_{task.value}")
         self.setAccessibleName(_(task.label))
 
@@ -109,12 +114,31 @@ class TaskWorkspace(QWidget):
         layout.addWidget(splitter, 1)
 
     def side_panel(self, activities: QWidget) -> QWidget:
-        """What sits beside the guideline; a task with records of its own adds them here."""
-        return activities
+        """What sits beside the guideline: the task's own panels as tabs before its activities."""
+        if not self.panels:
+            return activities
+        tabs = QTabWidget()
+        tabs.setObjectName("taskTabs")
+        for label, panel in self.panels:
+            tabs.addTab(panel, _(label))
+        tabs.addTab(activities, _("&Activities"))
+        return tabs
+
+    @property
+    def post_code(self) -> str:
+        return self._post_code
+
+    @post_code.setter
+    def post_code(self, code: str) -> None:
+        self._post_code = code
+        for _label, panel in self.panels:
+            panel.set_post_code(code)  # type: ignore[attr-defined]
 
     def attach_store(self, store: Store | None) -> None:
         self.store = store
         self.new_button.setEnabled(store is not None)
+        for _label, panel in self.panels:
+            panel.attach_store(store)  # type: ignore[attr-defined]
         self.refresh()
 
     def refresh(self) -> None:
