@@ -16,8 +16,11 @@ from pathlib import Path
 from typing import NoReturn
 
 from postapp.conditions.cli import register as register_audit
+from postapp.contacts_io.cli import register as register_contacts_io
 from postapp.errors import PostAppError
+from postapp.events_cli import register as register_events
 from postapp.i18n import LANGUAGES, _, format_number, set_language
+from postapp.privacy_cli import register as register_privacy
 from postapp.reports.cli import register as register_report
 from postapp.sanctions.cli import register as register_sanctions
 from postapp.survey.cli import register as register_survey
@@ -111,6 +114,9 @@ def build_parser() -> argparse.ArgumentParser:
     register_survey(commands)
     register_report(commands)
     register_sync(commands)
+    register_privacy(commands)
+    register_contacts_io(commands)
+    register_events(commands)
     parser.set_defaults(func=cmd_window)
     return parser
 

@@ -47,6 +47,8 @@ NL_GIVEN = ["Jan", "Pieter", "Sanne", "Anouk", "Daan", "Eva", "Lotte", "Bram", "
             "Sophie", "Thijs", "Noor", "Ruben", "Iris"]
 NL_FAMILY = ["de Vries", "Jansen", "van den Berg", "Bakker", "Visser", "Smit", "Meijer", "de Boer", "Mulder",
              "de Groot", "Bos", "Vos", "Peters", "Hendriks", "van Dijk", "Dekker"]
+NL_WOMEN = {"Sanne", "Anouk", "Eva", "Lotte", "Femke", "Marieke", "Sophie", "Noor", "Iris"}
+VN_WOMEN_MIDDLE, VN_MEN_MIDDLE = "Thị", "Văn"
 SECTORS = ["Textiles and clothing", "Agriculture and horticulture", "Food", "Construction", "Chemicals", "Energy",
            "Financial sector", "Metal and electronics", "Wood and paper", "Retail", "Logistics", "Water"]
 PLACES = ["Hanoi", "Ho Chi Minh City", "Da Nang", "Hai Phong", "Can Tho", "Binh Duong", "Dong Nai", "Bac Ninh",
@@ -110,6 +112,17 @@ def _uuid(rng: random.Random) -> uuid.UUID:
     return uuid.UUID(int=rng.getrandbits(128), version=4)
 
 
+def _gender(name: str, pid: uuid.UUID) -> str:
+    """A plausible stated gender without drawing from the random stream (so the rest of the demo stays
+    what it was for a seed): Vietnamese middle names Thị/Văn, Dutch given names, else a share unrecorded."""
+    words = name.split()
+    if VN_WOMEN_MIDDLE in words or words[0] in NL_WOMEN:
+        return "female"
+    if VN_MEN_MIDDLE in words or words[0] in NL_GIVEN:
+        return "male"
+    return ("female", "male", "")[pid.int % 3]
+
+
 def _chunks(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
     for start in range(0, len(rows), BATCH):
         yield rows[start:start + BATCH]
@@ -167,7 +180,8 @@ def generate(persons: int, seed: int = 2026, today: dt.date | None = None) -> di
                        f"{rng.randrange(1000, 9999)} {rng.randrange(1000, 9999)}",
                        "organisation_id": org["id"] if org else None, "role": rng.choice(ROLES),
                        "sensitive": org is not None and org["kind"] == OrganisationKind.TRADE_UNION
-                       and rng.random() < 0.3, "notes": "", **common})
+                       and rng.random() < 0.3, "notes": "", "gender": _gender(name, pid),
+                       "lawful_basis": "legitimate_interest", "consent_date": None, **common})
         for tag in rng.sample(tags, rng.choice((0, 0, 1, 1, 2))):
             person_tags.append({"person_id": pid, "tag_id": tag["id"]})
 
@@ -194,7 +208,7 @@ def generate(persons: int, seed: int = 2026, today: dt.date | None = None) -> di
         if rng.random() < 0.3:
             follow_ups.append({"id": _uuid(rng), "activity_id": aid, "description": "Send report and contacts",
                                "owner": rng.choice(NL_GIVEN), "due_date": date + dt.timedelta(days=14),
-                               "done": date + dt.timedelta(days=14) < today and rng.random() < 0.7, **common})
+                               "done": date + dt.timedelta(days=14) < today and rng.random() < 0.95, **common})
     return {"sector_agreement": agreements, "tag": tags, "organisation": orgs,
             "organisation_agreement": org_agreements, "person": people, "person_tag": person_tags,
             "activity": acts, "activity_person": act_persons, "activity_organisation": act_orgs,
@@ -209,6 +223,23 @@ TABLES: dict[str, Table] = {
     "activity_person": activity_person, "activity_organisation": activity_organisation,
     "follow_up": FollowUp.__table__,  # type: ignore[dict-item]
 }
+
+
+def _add_daily_work(session: Session, seed: int) -> None:
+    """A handful of events, support cases, agenda entries and knowledge notes around the generated post,
+    so every workspace and the home dashboard show something."""
+    from postapp.services.agenda import add_demo_agenda
+    from postapp.services.cases import add_demo_cases
+    from postapp.services.events import add_demo_events
+    from postapp.services.expertise import add_demo_notes
+
+    rng = random.Random(seed + 1)
+    today = dt.date.today()
+    add_demo_events(session, rng, today, POST_CODE)
+    add_demo_cases(session, rng, today, POST_CODE)
+    add_demo_agenda(session, rng, today, POST_CODE)
+    add_demo_notes(session, rng, today, POST_CODE, COUNTRY)
+    session.flush()
 
 
 def fill(session: Session, persons: int, seed: int = 2026,
@@ -228,4 +259,6 @@ def fill(session: Session, persons: int, seed: int = 2026,
                 done += len(chunk)
                 if progress is not None and not progress(done, total):
                     raise PostAppError(_("Creating demo data was cancelled; nothing was added."))
+        if persons:
+            _add_daily_work(session, seed)
     return DemoResult(len(rows["organisation"]), len(rows["person"]), len(rows["activity"]))

@@ -6,7 +6,18 @@ import pytest
 from sqlalchemy import func, select, text
 
 from postapp import demo
-from postapp.domain import Activity, ActivityKind, CoreTask, Organisation, Person
+from postapp.domain import (
+    Activity,
+    ActivityKind,
+    AgendaEntry,
+    CoreTask,
+    Event,
+    Gender,
+    KnowledgeNote,
+    Organisation,
+    Person,
+    SupportCase,
+)
 from postapp.errors import PostAppError
 from postapp.i18n import format_number
 from postapp.services import activities, contacts, search
@@ -47,7 +58,12 @@ def test_fill_sizes(filled):
     with store.session() as s:
         assert s.scalar(select(func.count()).select_from(Organisation)) == 100
         assert s.scalar(select(func.count()).select_from(Person)) == 500
-        assert s.scalar(select(func.count()).select_from(Activity)) == 250
+        events = s.scalar(select(func.count()).select_from(Event))
+        assert events and s.scalar(select(func.count()).select_from(Activity)) == 250 + events  # one each
+        for model in (SupportCase, AgendaEntry, KnowledgeNote):
+            assert s.scalar(select(func.count()).select_from(model)), model
+        genders = dict(s.execute(select(Person.gender, func.count()).group_by(Person.gender)).all())
+        assert genders.get(Gender.FEMALE) and genders.get(Gender.MALE)
         assert search.count_persons(s) == 500
         assert search.count_organisations(s) == 100
         assert s.execute(text("SELECT count(*) FROM contact_index")).scalar() == 600
@@ -68,15 +84,19 @@ def test_every_core_task_and_kind(filled):
     with store.session() as s:
         by_task = activities.counts_by_task(s)
         assert set(by_task) == set(CoreTask)
-        assert sum(by_task.values()) == 250
-        assert all(n == 50 for n in by_task.values())
+        # 50 generated activities per task, plus one activity per demo event (its participants are the
+        # event's list) under awareness or agenda-setting
+        event_tasks = Counter(s.scalars(select(Activity.core_task).join(Event, Event.activity_id == Activity.id)))
+        assert sum(by_task.values()) == 250 + sum(event_tasks.values())
+        assert all(n - event_tasks[task] == 50 for task, n in by_task.items())
         for task in CoreTask:
             kinds = activities.counts_by_kind(s, task)
-            allowed = {kind for kind, _title in demo.TASK_ACTIVITIES[task]}
+            allowed = {kind for kind, _title in demo.TASK_ACTIVITIES[task]} | (
+                {ActivityKind.EVENT, ActivityKind.TRAINING} if event_tasks[task] else set())
             assert kinds and set(kinds) <= allowed
             assert sum(kinds.values()) == by_task[task]
             rows = activities.activity_rows(s, task, limit=1000)
-            assert len(rows) == 50
+            assert len(rows) == by_task[task]
             assert all(isinstance(r.kind, ActivityKind) and r.title for r in rows)
             assert [r.date for r in rows] == sorted((r.date for r in rows), reverse=True)
         assert s.execute(text("SELECT count(*) FROM activity WHERE kind IS NULL OR kind = ''")).scalar() == 0
@@ -87,7 +107,8 @@ def test_demo_activities_have_participants(filled):
     with store.session() as s:
         without = s.execute(text(
             "SELECT count(*) FROM activity a WHERE NOT EXISTS"
-            " (SELECT 1 FROM activity_person ap WHERE ap.activity_id = a.id)")).scalar()
+            " (SELECT 1 FROM activity_person ap WHERE ap.activity_id = a.id)"
+            " AND NOT EXISTS (SELECT 1 FROM event e WHERE e.activity_id = a.id)")).scalar()
         assert without == 0
 
 

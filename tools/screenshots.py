@@ -16,7 +16,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QTimer
 
 from postapp.ui.app import application, build_window
-from postapp.ui.main_window import CONTACTS, WORKSPACES
+from postapp.coretasks import CoreTask
+from postapp.ui.main_window import CONTACTS, HOME, WORKSPACES
 
 
 def main() -> int:
@@ -31,8 +32,25 @@ def main() -> int:
     window = build_window(args.db, args.lang)
     window.resize(1280, 800)
 
+    def show_tab(key: str, object_name: str) -> None:
+        from PySide6.QtWidgets import QTabWidget, QWidget
+
+        window.nav.setCurrentRow(WORKSPACES.index(key))
+        workspace = window.workspace(key)
+        tabs = workspace.findChild(QTabWidget, "taskTabs")
+        panel = workspace.findChild(QWidget, object_name)
+        if tabs is not None and panel is not None:
+            tabs.setCurrentWidget(panel)
+
     def shoot() -> None:
+        window.nav.setCurrentRow(WORKSPACES.index(HOME))
+        window.grab().save(str(args.out / "screenshot-home.png"))
+        show_tab(CoreTask.EXPERTISE.value, "riskProfilePanel")
         window.grab().save(str(args.out / "screenshot-main.png"))
+        show_tab(CoreTask.AWARENESS.value, "eventsPanel")
+        window.grab().save(str(args.out / "screenshot-events.png"))
+        show_tab(CoreTask.SUPPORT.value, "casesPanel")
+        window.grab().save(str(args.out / "screenshot-cases.png"))
         window.nav.setCurrentRow(WORKSPACES.index(CONTACTS))
         contacts = window.workspace(CONTACTS)
         contacts.search.setText(args.search)  # type: ignore[attr-defined]

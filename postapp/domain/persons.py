@@ -74,7 +74,8 @@ class Person(Base, SyncedMixin):
         Uuid, ForeignKey("organisation.id", ondelete="SET NULL"), default=None, index=True
     )
     role: Mapped[str] = mapped_column(String(200), default="")
-    # Human rights defenders, trade unionists: never leaves the laptop, not even on explicit sharing.
+    # Human rights defenders, trade unionists at risk: left out of exports, prints and calendar files
+    # unless a person explicitly includes them there; sync never sends persons at all.
     sensitive: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[str] = mapped_column(Text, default="")
     gender: Mapped[Gender] = mapped_column(

@@ -1,8 +1,9 @@
 """The report of one event or training: its programme, who took part by type of organisation, the
 participants and the follow-ups.
 
-The app records who was linked to the activity, not who was invited or turned up, and records no
-gender for persons, so attendance by gender is stated as not recorded rather than guessed.
+When the activity is an event with a participant list, attendance counts those who attended, by type
+of organisation and by gender (the letter asks for attention to gender equality); otherwise the report
+can only count who was linked to the activity and says that gender was not recorded there.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections import Counter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from postapp.domain import Activity, OrganisationKind
+from postapp.domain import Activity, Event, OrganisationKind, ParticipantStatus, Person
 from postapp.errors import NotFoundError, PostAppError
 from postapp.i18n import _, format_date, format_number, ngettext
 from postapp.reports import charts
@@ -61,6 +62,58 @@ def _programme(activity: Activity) -> list[Flowable]:
     return story
 
 
+def _event_of(session: Session, activity: Activity) -> Event | None:
+    return session.scalar(select(Event).where(Event.activity_id == activity.id, Event.deleted_at.is_(None)))
+
+
+def _listed(event: Event) -> list[tuple[Person, ParticipantStatus]]:
+    return sorted(((p.person, p.status) for p in event.participants
+                   if not p.is_deleted and not p.person.is_deleted), key=lambda ps: ps[0].name.casefold())
+
+
+def _event_attendance(event: Event) -> list[Flowable]:
+    from postapp.services.events import summarise
+
+    story = chapter(_("Attendance"))
+    listed = _listed(event)
+    summary = summarise((status, person.organisation.kind if person.organisation is not None
+                         and not person.organisation.is_deleted else None, person.gender)
+                        for person, status in listed)
+    story.append(para(_("On the list: {listed}; registered: {registered}; attended: {attended}.").format(
+        listed=format_number(len(listed)), registered=format_number(summary.registered),
+        attended=format_number(summary.attended))))
+    if not summary.attended:
+        return [*story, nothing(in_period=False)]
+    for title, counts in ((_("Attended by type of organisation"), summary.by_organisation_kind),
+                          (_("Attended by gender"), summary.by_gender)):
+        story.append(heading(title, 2))
+        rows: list[list[str | Cell]] = [[Cell(label), format_number(n)] for label, n in counts]
+        rows.append([Cell(_("Total"), bold=True), format_number(summary.attended)])
+        story.append(table([title, _("Participants")], rows, [300, 120], numeric=(1,)))
+        story.append(charts.horizontal_bars([label for label, _n in counts],
+                                            [(_("Participants"), [float(n) for _label, n in counts])],
+                                            lambda v: format_number(int(v))))
+    return story
+
+
+def _event_participants(event: Event, options: ReportOptions) -> tuple[list[Flowable], int]:
+    story = chapter(_("Participants"))
+    listed = _listed(event)
+    shown = [(p, s) for p, s in listed if options.include_sensitive or not p.sensitive]
+    left_out = len(listed) - len(shown)
+    if left_out:
+        story.append(para(ngettext("{count} sensitive contact left out.", "{count} sensitive contacts left out.",
+                                   left_out).format(count=format_number(left_out)), bold=True))
+    if not shown:
+        return [*story, nothing(in_period=False)], left_out
+    sensitive = _("sensitive")
+    story.append(table([_("Name"), _("Organisation"), _("Status")],
+                       [[Cell(f"{p.name} ({sensitive})" if p.sensitive else p.name, bold=p.sensitive),
+                         Cell(p.organisation.name if p.organisation is not None else "–"), Cell(_(s.label))]
+                        for p, s in shown], [170, 200, 112]))
+    return story, left_out
+
+
 def _attendance(activity: Activity) -> list[Flowable]:
     story = chapter(_("Attendance"))
     persons = [p for p in activity.persons if not p.is_deleted]
@@ -74,7 +127,7 @@ def _attendance(activity: Activity) -> list[Flowable]:
     labels = [_(kind.label) for kind in OrganisationKind if _(kind.label) in people or _(kind.label) in orgs]
     if people[no_org]:
         labels.append(no_org)
-    story.append(para(_("Attendance by gender: not recorded. The app does not yet record the gender of contacts."),
+    story.append(para(_("Attendance by gender: not recorded for an activity without a participant list."),
                       bold=True))
     if not labels:
         return [*story, nothing(in_period=False)]
@@ -130,14 +183,16 @@ def build_event(session: Session, options: ReportOptions) -> PackContent:
             raise PostAppError(_("Choose the event or training the report is about."))
         activity = find_event(session, str(options.event_id))
         options = post_defaults(session, options)
+        event = _event_of(session, activity)
         story: list[Flowable] = []
         left_out = 0
         if options.wants(PROGRAMME):
             story += _programme(activity)
         if options.wants(ATTENDANCE):
-            story += _attendance(activity)
+            story += _attendance(activity) if event is None else _event_attendance(event)
         if options.wants(PARTICIPANTS):
-            participants, left_out = _participants(activity, options)
+            participants, left_out = (_participants(activity, options) if event is None
+                                      else _event_participants(event, options))
             story += participants
         if options.wants(FOLLOW_UPS):
             story += _follow_ups(activity)

@@ -6,6 +6,7 @@ from a backup; soft-deleted records disappear from lists and search.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -13,7 +14,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from postapp.domain import Organisation, OrganisationKind, Person, SectorAgreement, Tag
+from postapp.domain import Gender, LawfulBasis, Organisation, OrganisationKind, Person, SectorAgreement, Tag
 from postapp.i18n import _
 from postapp.services.records import get_live, soft_delete
 from postapp.services.validation import Checker
@@ -31,6 +32,9 @@ class PersonData:
     notes: str = ""
     sensitive: bool = False
     tags: list[str] = field(default_factory=list)
+    gender: str | Gender = Gender.UNKNOWN
+    lawful_basis: str | LawfulBasis = LawfulBasis.UNKNOWN
+    consent_date: str | dt.date | None = None  # as typed (ISO or the locale's short form), or a date
 
 
 @dataclass
@@ -63,6 +67,26 @@ def _tags(session: Session, names: list[str], post_code: str) -> list[Tag]:
     return tags
 
 
+def _lawful_basis(check: Checker, data: PersonData) -> tuple[Gender, LawfulBasis, dt.date | None]:
+    """GDPR art. 6 and 7: consent must be provable, so a consent basis needs the date it was given."""
+    try:
+        gender = Gender(data.gender)
+    except ValueError:
+        check.fail("gender", _("Choose the gender from the list, or leave it not recorded."))
+        gender = Gender.UNKNOWN
+    try:
+        basis = LawfulBasis(data.lawful_basis)
+    except ValueError:
+        check.fail("lawful_basis", _("Choose the lawful basis from the list."))
+        basis = LawfulBasis.UNKNOWN
+    consent = check.date("consent_date", data.consent_date, _("Consent date"), required=False)
+    if basis == LawfulBasis.CONSENT and consent is None and "consent_date" not in check.errors:
+        check.fail("consent_date", _("Enter the date the person gave consent: it is the lawful basis."))
+    if consent is not None and consent > dt.date.today():
+        check.fail("consent_date", _("The consent date cannot be in the future."))
+    return gender, basis, consent
+
+
 def _apply_person(session: Session, person: Person, data: PersonData, post_code: str) -> None:
     check = Checker()
     name = check.required("name", data.name, _("Name"), 200)
@@ -72,12 +96,14 @@ def _apply_person(session: Session, person: Person, data: PersonData, post_code:
     notes = check.notes("notes", data.notes, _("Notes"))
     for tag in data.tags:
         check.text("tags", tag, _("Tag"), 80)
+    gender, basis, consent = _lawful_basis(check, data)
     if data.organisation_id is not None:
         org = session.get(Organisation, data.organisation_id)
         if org is None or org.is_deleted:
             check.fail("organisation", _("The chosen organisation no longer exists."))
     check.done()
     person.name, person.email, person.phone, person.role, person.notes = name, email, phone, role, notes
+    person.gender, person.lawful_basis, person.consent_date = gender, basis, consent
     person.organisation_id = data.organisation_id
     person.sensitive = data.sensitive
     person.tags = _tags(session, data.tags, post_code)
@@ -111,7 +137,8 @@ def person_data(person: Person) -> PersonData:
     return PersonData(
         name=person.name, email=person.email, phone=person.phone, role=person.role,
         organisation_id=person.organisation_id, notes=person.notes, sensitive=person.sensitive,
-        tags=[t.name for t in person.tags],
+        tags=[t.name for t in person.tags], gender=person.gender, lawful_basis=person.lawful_basis,
+        consent_date=person.consent_date,
     )
 
 

@@ -126,7 +126,29 @@ class ContactsWorkspace(QWidget):
         self.new_button.setToolTip(_("New person or organisation (Ctrl+N)"))
         self.new_button.clicked.connect(self.new_record)
         QShortcut(QKeySequence.StandardKey.New, self, self.new_record)
-        QShortcut(QKeySequence.StandardKey.Find, self, self.search.setFocus)
+        self.import_button = QPushButton(_("&Import…"))
+        self.import_button.setObjectName("importContacts")
+        self.import_button.setToolTip(_("Import contacts from a CSV, Excel or vCard file (Ctrl+Shift+I)"))
+        self.import_button.clicked.connect(self.import_contacts)
+        QShortcut(QKeySequence("Ctrl+Shift+I"), self, self.import_contacts)
+        self.export_button = QPushButton(_("E&xport…"))
+        self.export_button.setObjectName("exportContacts")
+        self.export_button.setToolTip(_("Export persons to CSV or vCard (Ctrl+Shift+E)"))
+        self.export_button.clicked.connect(self.export_contacts)
+        QShortcut(QKeySequence("Ctrl+Shift+E"), self, self.export_contacts)
+        self.duplicates_button = QPushButton(_("Find &duplicates…"))
+        self.duplicates_button.setObjectName("findDuplicates")
+        self.duplicates_button.setToolTip(_("Find persons entered twice and merge them (Ctrl+Shift+D)"))
+        self.duplicates_button.clicked.connect(self.find_duplicates)
+        QShortcut(QKeySequence("Ctrl+Shift+D"), self, self.find_duplicates)
+        self.privacy_button = QPushButton(_("&Privacy…"))
+        self.privacy_button.setObjectName("privacyReview")
+        self.privacy_button.setToolTip(_("Retention review, a person's data export and erasure (GDPR) (Ctrl+Shift+G)"))
+        self.privacy_button.clicked.connect(self.privacy_review)
+        QShortcut(QKeySequence("Ctrl+Shift+G"), self, self.privacy_review)
+        # Ctrl+F is the window's search over everything; Ctrl+L goes to this list's own search line.
+        QShortcut(QKeySequence("Ctrl+L"), self, self.search.setFocus)
+        self.search.setToolTip(_("Search contacts (Ctrl+L); Ctrl+F searches everything"))
 
         self.person_form.saved.connect(lambda rid: self._after_change(self.person_list, rid))
         self.person_form.deleted.connect(lambda _rid: self._after_change(self.person_list, None))
@@ -138,6 +160,10 @@ class ContactsWorkspace(QWidget):
         top.addWidget(QLabel(f"<h1>{heading}</h1>"))
         top.addWidget(self.search, 1)
         top.addWidget(self.new_button)
+        top.addWidget(self.import_button)
+        top.addWidget(self.export_button)
+        top.addWidget(self.duplicates_button)
+        top.addWidget(self.privacy_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.count)
@@ -217,3 +243,56 @@ class ContactsWorkspace(QWidget):
             self._shown_query.pop(0, None)  # persons show their organisation's name: reload on return
         if record_id is not None:
             contact_list.select(record_id)
+
+    def import_contacts(self) -> None:
+        if self.store is None:
+            return
+        from postapp.ui.import_dialog import ImportDialog
+
+        dialog = ImportDialog(self.store, self.person_form.post_code, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.imported.connect(lambda _result: self._after_import())
+        dialog.open()
+
+    def _after_import(self) -> None:
+        self._shown_query.clear()  # both lists may have new rows
+        self.run_search()
+
+    def export_contacts(self) -> None:
+        if self.store is None:
+            return
+        from postapp.ui.export_dialog import ExportDialog, export_message
+
+        dialog = ExportDialog(self.store, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.exported.connect(lambda result: self.count.setText(export_message(result)))
+        dialog.open()
+
+    def find_duplicates(self) -> None:
+        from postapp.ui.duplicates_dialog import show_duplicates
+
+        dialog = show_duplicates(self.store, self)
+        if dialog is not None:
+            dialog.merged.connect(self._after_merge)
+
+    def privacy_review(self) -> None:
+        if self.store is None:
+            return
+        from postapp.ui.privacy_dialog import PrivacyDialog
+        from postapp.ui.settings import Preferences
+
+        prefs = Preferences()
+        dialog = PrivacyDialog(self.store, years=prefs.retention_years, erased_by=prefs.user_name,
+                               person_id=self.person_form.record_id, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.years.valueChanged.connect(lambda years: setattr(prefs, "retention_years", years))
+        dialog.changed.connect(self._after_privacy_change)
+        dialog.open()
+
+    def _after_merge(self, kept_id: uuid.UUID) -> None:
+        self.person_form.new()  # the form may show the person merged away
+        self._after_change(self.person_list, kept_id)
+
+    def _after_privacy_change(self) -> None:
+        self.person_form.new()  # the form may show the person just erased
+        self._after_change(self.person_list, None)

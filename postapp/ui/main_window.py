@@ -1,47 +1,73 @@
-"""The main window: navigation by the five core tasks plus Contacts and Survey (and Headquarters in HQ
-mode), a status bar with the data file and the sync state, and menus whose actions carry shortcuts.
+"""The main window: navigation from Home by the five core tasks plus Contacts and Survey (and
+Headquarters in HQ mode), a status bar with the data file and the sync state, menus whose actions
+carry shortcuts, and one search over everything (Ctrl+F).
 
 The window paints first and opens the store right after (``FirstPaint``): importing SQLAlchemy and
 checking the schema cost more than showing Qt itself, and staff should see the app at once.
-Workspaces other than the first are built on their first visit.
+Workspaces other than the first (Home, which is cheap and filled once the store is open) are built
+on their first visit.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QSplitter,
     QStackedWidget,
+    QTabWidget,
     QWidget,
 )
 
 from postapp import __version__
 from postapp.coretasks import CoreTask
 from postapp.i18n import _
-from postapp.ui.messages import show_error, user_message
+from postapp.ui.messages import guarded, show_error, user_message
 from postapp.ui.naming import named
 from postapp.ui.settings import Preferences
 from postapp.ui.task_workspace import TaskWorkspace
 
 if TYPE_CHECKING:
+    import uuid
+
     from postapp.store import Store
+    from postapp.ui.contacts_workspace import ContactsWorkspace
+    from postapp.ui.search_dialog import SearchDialog
     from postapp.ui.sync_panel import SyncController
 
+HOME = "home"
 CONTACTS = "contacts"
 SURVEY = "survey"
 HQ = "hq"  # only in HQ mode, after the others
-WORKSPACES: list[str] = [t.value for t in CoreTask] + [CONTACTS, SURVEY]
+# The navigation, in order. Each entry's row is also its Go shortcut: Home Ctrl+0, the core tasks
+# Ctrl+1..5 (their numbers), Contacts Ctrl+6, Survey Ctrl+7, Headquarters Ctrl+8.
+WORKSPACES: list[str] = [HOME] + [t.value for t in CoreTask] + [CONTACTS, SURVEY]
+CONTACTS_PAGE_LIMIT = 20  # pages of a name search read to find one contact shown from elsewhere
+
+# Where a record of each kind (``DueKind``/``HitKind`` values) is shown inside its core-task
+# workspace: the panel's object name and its method that shows one record. Looked up defensively:
+# a panel without that method is still brought forward.
+RECORD_OPENERS: dict[str, tuple[str, str]] = {
+    "event": ("eventsPanel", "select"),
+    "case": ("casesPanel", "open_case"),
+    "agenda": ("agendaPanel", "open_entry"),
+    "next_step": ("agendaPanel", "open_entry"),
+    "note": ("notesPanel", "select"),
+    "note_review": ("notesPanel", "select"),
+}
 
 
 def workspace_label(key: str) -> str:
+    if key == HOME:
+        return _("Home")
     if key == CONTACTS:
         return _("Contacts")
     if key == SURVEY:
@@ -83,7 +109,7 @@ class MainWindow(QMainWindow):
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
-        self.nav.setAccessibleName(_("Core tasks and contacts"))
+        self.nav.setAccessibleName(_("Home, core tasks and contacts"))
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.nav.setSpacing(3)
         self.stack = QStackedWidget()
@@ -112,6 +138,7 @@ class MainWindow(QMainWindow):
         # The sync controller (status, actions, timer) is built right after the first paint, with the
         # store: importing and building it before would delay the first window by a fifth.
         self.sync: SyncController | None = None
+        self.search_dialog: SearchDialog | None = None  # built at the first Ctrl+F
         self.statusBar().addWidget(self.data_label, 1)
 
         self._build_menus()
@@ -139,7 +166,14 @@ class MainWindow(QMainWindow):
         file_menu.addAction(quit_action)
 
         self.go_menu = self.menuBar().addMenu(_("&Go"))
-        self.go_actions: list[QAction] = []
+        search = named(QAction(_("&Search everything…"), self), "actionSearch")
+        search.setShortcut(QKeySequence.StandardKey.Find)
+        search.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        search.triggered.connect(self.search_everything)
+        self.search_action = search
+        self.go_menu.addAction(search)
+        self.go_menu.addSeparator()
+        self.go_actions: list[QAction] = []  # by navigation row
         for row in range(self.nav.count()):
             self._add_go_action(row)
 
@@ -156,14 +190,16 @@ class MainWindow(QMainWindow):
         self.workspace_keys.append(key)
 
     def _add_go_action(self, row: int) -> None:
-        action = named(QAction(self.nav.item(row).text(), self), f"actionGo{row + 1}")
-        action.setShortcut(QKeySequence(f"Ctrl+{row + 1}"))
+        """Home is row 0 (Ctrl+0), so each core task's shortcut is its number (see ``WORKSPACES``)."""
+        action = named(QAction(self.nav.item(row).text(), self), f"actionGo{row}")
+        action.setShortcut(QKeySequence(f"Ctrl+{row}"))
         action.triggered.connect(lambda _checked=False, r=row: self.nav.setCurrentRow(r))
         self.go_menu.addAction(action)
         self.go_actions.append(action)
 
     def set_hq_mode(self, on: bool) -> None:
-        """Adds or removes the Headquarters entry (always the last one, Ctrl+8)."""
+        """Adds or removes the Headquarters entry (always the last one, Ctrl+8); one removed while
+        shown gives way to Home."""
         if on == (HQ in self.workspace_keys):
             return
         if on:
@@ -193,7 +229,18 @@ class MainWindow(QMainWindow):
         if existing is not None:
             return existing
         widget: QWidget
-        if key == CONTACTS:
+        if key == HOME:
+            from postapp.ui.home_workspace import HomeWorkspace
+
+            home = HomeWorkspace()
+            home.set_post_code(self.prefs.post_code)
+            home.open_requested.connect(self.open_record)
+            home.new_requested.connect(self.new_record)
+            home.activity_saved.connect(self._activity_saved_at_home)
+            if self.store is not None:
+                home.attach_store(self.store)
+            widget = home
+        elif key == CONTACTS:
             from postapp.ui.contacts_workspace import ContactsWorkspace
 
             contacts = ContactsWorkspace()
@@ -277,6 +324,10 @@ class MainWindow(QMainWindow):
                 widget.attach_store(self.store, self.prefs.post_code)  # type: ignore[attr-defined]
             elif key == SURVEY:
                 widget.attach_store(self.store, self.prefs)  # type: ignore[attr-defined]
+            elif key == HOME:
+                widget.attach_store(self.store)  # type: ignore[attr-defined]
+        if self.search_dialog is not None:
+            self.search_dialog.attach_store(self.store)
         sync.attach_store(self.store)
         self.store_opened.emit()
 
@@ -300,7 +351,7 @@ class MainWindow(QMainWindow):
         for key, widget in self.workspaces.items():
             if isinstance(widget, TaskWorkspace):
                 widget.post_code = post_code
-            elif key in (CONTACTS, SURVEY):
+            elif key in (HOME, CONTACTS, SURVEY):
                 widget.set_post_code(post_code)  # type: ignore[attr-defined]
             elif key == HQ:
                 widget.apply_preferences()  # type: ignore[attr-defined]
@@ -313,6 +364,102 @@ class MainWindow(QMainWindow):
         survey = self.workspaces.get(SURVEY)
         if survey is not None and self.store is not None:
             survey.attach_store(self.store, self.prefs)  # type: ignore[attr-defined]
+
+    def go_to(self, key: str) -> QWidget | None:
+        """Shows the workspace ``key`` (if it is in the navigation) and returns it."""
+        if key not in self.workspace_keys:
+            return None
+        self.nav.setCurrentRow(self.workspace_keys.index(key))
+        return self.workspace(key)
+
+    def search_everything(self) -> None:
+        """Ctrl+F anywhere in the window: the search over every kind of record."""
+        if self.search_dialog is None:
+            from postapp.ui.search_dialog import SearchDialog
+
+            self.search_dialog = SearchDialog(self.store, self)
+            self.search_dialog.open_requested.connect(self.open_record)
+        self.search_dialog.start()
+
+    def open_record(self, key: str, record_id: uuid.UUID | None, kind: str = "") -> None:
+        """Goes to the workspace ``key`` and, where it can, shows the record there (from Home and
+        the search). ``kind`` is the record's kind (``DueKind``/``HitKind`` value) when known."""
+        widget = self.go_to(key)
+        if widget is None or record_id is None:
+            return
+        if key == CONTACTS:
+            self.show_contact(record_id)
+        elif isinstance(widget, TaskWorkspace):
+            self._show_in_task(widget, record_id, kind)
+
+    def show_contact(self, record_id: uuid.UUID) -> bool:
+        """Selects a person or organisation in Contacts: its name becomes the search, so it is in
+        the list, and the pages are read until it shows."""
+        store = self.store
+        if store is None:
+            return False
+        from postapp.domain import Organisation, Person
+
+        def find() -> tuple[int, str] | None:
+            with store.read() as session:
+                person = session.get(Person, record_id)
+                if person is not None and not person.is_deleted:
+                    return 0, person.name
+                organisation = session.get(Organisation, record_id)
+                if organisation is not None and not organisation.is_deleted:
+                    return 1, organisation.name
+            return None
+
+        found = guarded(self, find)
+        if found is None:
+            return False
+        tab, name = found
+        contacts = cast("ContactsWorkspace", self.go_to(CONTACTS))
+        contact_list = contacts.person_list if tab == 0 else contacts.organisation_list
+        contacts.tabs.setCurrentIndex(tab)
+        contacts.search.setText(name)
+        contacts.run_search()
+        model = contact_list.model
+        for _page in range(CONTACTS_PAGE_LIMIT):
+            if model.row_of(record_id) >= 0 or not model.canFetchMore():
+                break
+            model.fetchMore()
+        contact_list.select(record_id)
+        contact_list.table.setFocus()
+        return model.row_of(record_id) >= 0
+
+    def _show_in_task(self, workspace: TaskWorkspace, record_id: uuid.UUID, kind: str) -> None:
+        opener = RECORD_OPENERS.get(kind)
+        if opener is not None:
+            panel = workspace.findChild(QWidget, opener[0])
+            if panel is not None:
+                _bring_forward(panel)
+                method = getattr(panel, opener[1], None)
+                if callable(method):
+                    guarded(self, lambda: method(record_id))
+                return
+        row = workspace.model.row_of(record_id)  # an activity (or a follow-up's): among those read
+        if row >= 0:
+            _bring_forward(workspace.table)
+            workspace.table.selectRow(row)
+            workspace.table.setFocus()
+
+    def new_record(self, key: str, button_name: str) -> None:
+        """Quick-add from Home: goes to the workspace and presses its "new" button, if it has one."""
+        widget = self.go_to(key)
+        if widget is None:
+            return
+        if key == CONTACTS:
+            widget.tabs.setCurrentIndex(0)  # type: ignore[attr-defined]  # a new person
+        button = widget.findChild(QAbstractButton, button_name)
+        if button is not None and button.isEnabled():
+            _bring_forward(button)
+            button.click()
+
+    def _activity_saved_at_home(self, task: str) -> None:
+        workspace = self.workspaces.get(task)
+        if isinstance(workspace, TaskWorkspace):
+            workspace.refresh()
 
     def briefing_pack(self) -> None:
         if self.store is None:
@@ -330,6 +477,8 @@ class MainWindow(QMainWindow):
             "support, IMVO conditions and agenda-setting.").format(version=__version__))
 
     def closeEvent(self, event: object) -> None:
+        if self.search_dialog is not None:
+            self.search_dialog.close()
         if self.sync is not None:
             self.sync.shutdown()  # a sync under way stops before its data file is closed
         hq = self.workspaces.get(HQ)
@@ -338,3 +487,14 @@ class MainWindow(QMainWindow):
         if self.store is not None:
             self.store.close()
         super().closeEvent(event)  # type: ignore[arg-type]
+
+
+def _bring_forward(widget: QWidget) -> None:
+    """Makes the tabs that hold ``widget`` show it (a panel sits in its workspace's tabs)."""
+    child: QWidget | None = widget
+    while child is not None:
+        parent = child.parentWidget()
+        tabs = parent.parentWidget() if parent is not None else None
+        if isinstance(tabs, QTabWidget) and tabs.indexOf(child) >= 0:
+            tabs.setCurrentWidget(child)
+        child = parent

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QCheckBox, QLineEdit
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit
 from sqlalchemy.orm import Session
 
+from postapp.domain import Gender, LawfulBasis
 from postapp.errors import ValidationError
 from postapp.i18n import _
 from postapp.services import contacts
@@ -37,10 +39,24 @@ class PersonForm(RecordForm):
         self.sensitive.setToolTip(_("Sensitive contact (e.g. human rights defender): never shared"))
         self.sensitive.setAccessibleDescription(self.sensitive.toolTip())
         self.notes = named(NotesEdit(_("Notes")), "notes")
+        self.gender = named(QComboBox(), "gender")
+        for gender in Gender:
+            self.gender.addItem(_(gender.label), gender.value)
+        self.lawful_basis = named(QComboBox(), "lawfulBasis")
+        for basis in LawfulBasis:
+            self.lawful_basis.addItem(_(basis.label), basis.value)
+        self.lawful_basis.setToolTip(_("The GDPR ground on which the post keeps this person's data"))
+        # A line edit, as for other dates (activity_dialog): it can stay empty; ISO or the locale's form.
+        self.consent_date = named(QLineEdit(), "consentDate")
+        self.consent_date.setPlaceholderText("2026-03-01")
+        self.consent_date.setToolTip(_("The date the person gave consent; required when consent is the lawful basis"))
         for field, label, widget in (
             ("name", _("Name"), self.name), ("email", _("E-mail"), self.email), ("phone", _("Phone"), self.phone),
             ("organisation", _("Organisation"), self.organisation), ("role", _("Role"), self.role),
-            ("tags", _("Tags"), self.tags), ("notes", _("Notes"), self.notes),
+            ("gender", _("Gender"), self.gender), ("tags", _("Tags"), self.tags),
+            ("lawful_basis", _("Lawful basis"), self.lawful_basis),
+            ("consent_date", _("Consent date"), self.consent_date),
+            ("notes", _("Notes"), self.notes),
         ):
             self.errors.add_row(self.form, field, label, widget)
         self.form.addRow("", self.sensitive)
@@ -50,8 +66,10 @@ class PersonForm(RecordForm):
         super().attach_store(store, post_code)
 
     def clear_fields(self) -> None:
-        for edit in (self.name, self.email, self.phone, self.role, self.tags):
+        for edit in (self.name, self.email, self.phone, self.role, self.tags, self.consent_date):
             edit.clear()
+        self.gender.setCurrentIndex(0)
+        self.lawful_basis.setCurrentIndex(0)
         self.notes.clear()
         self.sensitive.setChecked(False)
         self.organisation.set_organisation(None, "")
@@ -66,6 +84,10 @@ class PersonForm(RecordForm):
         self.notes.setPlainText(data.notes)
         self.sensitive.setChecked(data.sensitive)
         self.organisation.set_organisation(data.organisation_id, organisation_name)
+        self.gender.setCurrentIndex(max(0, self.gender.findData(str(data.gender))))
+        self.lawful_basis.setCurrentIndex(max(0, self.lawful_basis.findData(str(data.lawful_basis))))
+        consent = data.consent_date
+        self.consent_date.setText(consent.isoformat() if isinstance(consent, dt.date) else consent or "")
 
     def collect(self) -> PersonData:
         org_id, valid = self.organisation.chosen()
@@ -76,6 +98,8 @@ class PersonForm(RecordForm):
             name=self.name.text(), email=self.email.text(), phone=self.phone.text(), role=self.role.text(),
             organisation_id=org_id, notes=self.notes.toPlainText(),
             sensitive=self.sensitive.isChecked(), tags=split_list(self.tags.text()),
+            gender=self.gender.currentData(), lawful_basis=self.lawful_basis.currentData(),
+            consent_date=self.consent_date.text(),
         )
 
     def read_record(self, session: Session, record_id: uuid.UUID) -> tuple[PersonData, str]:

@@ -81,6 +81,19 @@ class Preferences:
     def sanctions_max_age_days(self, value: int) -> None:
         self._s.setValue("sanctions/max_age_days", int(value))
 
+    @property
+    def retention_years(self) -> int:
+        """After how many years without contact a person is listed for the GDPR retention review."""
+        try:
+            value = int(str(self._s.value("privacy/retention_years", 2)))
+        except ValueError:
+            return 2
+        return value if 1 <= value <= 50 else 2
+
+    @retention_years.setter
+    def retention_years(self, value: int) -> None:
+        self._s.setValue("privacy/retention_years", max(1, min(int(value), 50)))
+
     # Sync with headquarters and HQ mode.
 
     def _bool(self, key: str, default: bool = False) -> bool:

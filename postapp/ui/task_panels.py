@@ -14,6 +14,7 @@ from typing import NamedTuple
 from PySide6.QtWidgets import QWidget
 
 from postapp.coretasks import CoreTask
+from postapp.i18n import N_
 
 
 class PanelSpec(NamedTuple):
@@ -26,11 +27,22 @@ class PanelSpec(NamedTuple):
 # Order is the order of the tabs, before the Activities tab. Each team member adds the panel of the
 # records they built here (one line per panel).
 PANELS: dict[CoreTask, list[PanelSpec]] = {
-    CoreTask.EXPERTISE: [],
-    CoreTask.AWARENESS: [],
-    CoreTask.SUPPORT: [],
+    CoreTask.EXPERTISE: [
+        PanelSpec("postapp.ui.expertise_panel", "KnowledgeNotesPanel", N_("Kno&wledge notes"), "notesPanel"),
+        PanelSpec("postapp.ui.risk_profile_panel", "RiskProfilePanel", N_("Risk &profile"), "riskProfilePanel"),
+        PanelSpec("postapp.ui.stakeholders_panel", "StakeholdersPanel", N_("Sta&keholders"), "stakeholdersPanel"),
+    ],
+    CoreTask.AWARENESS: [
+        PanelSpec("postapp.ui.events_panel", "awareness_events_panel", N_("&Events"), "eventsPanel"),
+    ],
+    CoreTask.SUPPORT: [
+        PanelSpec("postapp.ui.cases_panel", "CasesPanel", N_("Support &cases"), "casesPanel"),
+    ],
     CoreTask.CONDITIONS: [],
-    CoreTask.AGENDA: [],
+    CoreTask.AGENDA: [
+        PanelSpec("postapp.ui.events_panel", "agenda_events_panel", N_("&Events"), "eventsPanel"),
+        PanelSpec("postapp.ui.agenda_panel", "AgendaPanel", N_("Agenda &log"), "agendaPanel"),
+    ],
 }
 
 

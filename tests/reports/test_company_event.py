@@ -162,3 +162,36 @@ def test_a_meeting_is_no_event(demo_store, tmp_path):
         with pytest.raises(PostAppError, match="not an event or a training"):
             make_pack("event", session, ReportOptions(language="en", event_id=meeting), tmp_path / "x.pdf")
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_event_report_counts_who_attended_by_organisation_type_and_gender(demo_store, tmp_path):
+    from postapp.domain import Gender
+    from postapp.services.events import EventData, ParticipantData, create_event
+
+    with demo_store.session() as session:
+        company = Organisation(name="Delta Textiles B.V.", kind=OrganisationKind.COMPANY, post_code="HAN")
+        ngo = Organisation(name="Centre for Women Workers", kind=OrganisationKind.NGO, post_code="HAN")
+        people = [Person(name="Sanne Visser", organisation=company, gender=Gender.FEMALE, post_code="HAN"),
+                  Person(name="Bram Bos", organisation=company, gender=Gender.MALE, post_code="HAN"),
+                  Person(name="Lê Thị Mai", organisation=ngo, gender=Gender.FEMALE, post_code="HAN"),
+                  Person(name="Trần Văn Hidden", organisation=ngo, sensitive=True, post_code="HAN"),
+                  Person(name="Stayed Home", organisation=company, gender=Gender.FEMALE, post_code="HAN")]
+        session.add_all(people)
+        session.flush()
+        statuses = ["attended", "attended", "attended", "attended", "declined"]
+        event = create_event(session, EventData(
+            title="Roundtable on living wage", starts="2026-11-24 09:00", ends="2026-11-24 12:00",
+            timezone="Asia/Ho_Chi_Minh",
+            participants=[ParticipantData(p.id, s) for p, s in zip(people, statuses, strict=True)]), "HAN")
+        activity_id = event.activity_id
+    out = tmp_path / "event.pdf"
+    with demo_store.read() as session:
+        make_pack("event", session, ReportOptions(language="en", event_id=activity_id), out)
+    text = " ".join(pages_text(out))
+    assert "On the list: 5; registered: 4; attended: 4." in text
+    # attended only: 2 company (Sanne, Bram), 2 NGO (Mai, the sensitive one is counted, not named)
+    assert "Company 2" in text and "NGO 2" in text and "Total 4" in text
+    assert "Woman 2" in text and "Man 1" in text and "Not recorded 1" in text
+    assert "not recorded for an activity" not in text
+    assert "Trần Văn Hidden" not in text and "1 sensitive contact left out" in text
+    assert "Stayed Home Delta Textiles B.V. Declined" in text

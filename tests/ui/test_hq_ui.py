@@ -151,7 +151,7 @@ def test_without_hq_mode_there_is_no_headquarters_entry_until_it_is_turned_on(
     assert window.workspace_keys == WORKSPACES
     assert window.nav.count() == len(WORKSPACES)
     assert window.findChild(QAction, "actionGo8") is None
-    assert window.stack.currentWidget().objectName() == "workspace_expertise"
+    assert window.stack.currentWidget().objectName() == "workspace_home"
 
 
 def test_posts_tab_lists_each_post_with_its_last_sync_and_what_arrived(

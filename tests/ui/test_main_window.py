@@ -1,5 +1,5 @@
-"""The main window with real widgets: navigation across the five core tasks and Contacts, the
-status bar, shortcuts, preferences, and a data file that cannot be opened."""
+"""The main window with real widgets: navigation from Home across the five core tasks and Contacts,
+the status bar, shortcuts, preferences, and a data file that cannot be opened."""
 
 from __future__ import annotations
 
@@ -13,10 +13,18 @@ from pytestqt.qtbot import QtBot
 from postapp.coretasks import CoreTask
 from postapp.guidelines import load
 from postapp.services import activities
-from postapp.ui.main_window import CONTACTS, WORKSPACES
+from postapp.ui.home_workspace import HomeWorkspace
+from postapp.ui.main_window import CONTACTS, HOME, SURVEY, WORKSPACES, MainWindow
 from postapp.ui.task_workspace import TaskWorkspace
 
 from .helpers import open_window
+
+
+def first_task(window: MainWindow) -> TaskWorkspace:
+    window.nav.setCurrentRow(WORKSPACES.index(CoreTask.EXPERTISE.value))
+    workspace = window.stack.currentWidget()
+    assert isinstance(workspace, TaskWorkspace)
+    return workspace
 
 
 def test_status_bar_shows_the_data_file(qtbot: QtBot, demo_db: Path) -> None:
@@ -29,8 +37,8 @@ def test_status_bar_shows_the_data_file(qtbot: QtBot, demo_db: Path) -> None:
 def test_navigation_reaches_each_core_task_with_its_guideline_and_counts(qtbot: QtBot, demo_db: Path) -> None:
     window = open_window(qtbot, demo_db)
     assert window.store is not None
-    for row, task in enumerate(CoreTask):
-        window.nav.setCurrentRow(row)
+    for task in CoreTask:
+        window.nav.setCurrentRow(WORKSPACES.index(task.value))
         workspace = window.stack.currentWidget()
         assert isinstance(workspace, TaskWorkspace)
         assert workspace.task is task
@@ -50,20 +58,46 @@ def test_navigation_reaches_each_core_task_with_its_guideline_and_counts(qtbot: 
     assert window.stack.currentWidget().objectName() == "workspace_contacts"
 
 
+def test_home_is_the_first_workspace_and_shown_at_start(qtbot: QtBot, demo_db: Path) -> None:
+    window = open_window(qtbot, demo_db)
+    assert WORKSPACES[0] == HOME and window.workspace_keys[0] == HOME
+    assert window.nav.item(0).text() == "Home"
+    assert window.nav.currentRow() == 0
+    assert isinstance(window.stack.currentWidget(), HomeWorkspace)
+    # Only Home was built for the start; the others wait for their first visit.
+    assert set(window.workspaces) == {HOME}
+
+
 def test_keyboard_shortcuts_switch_workspaces(qtbot: QtBot, demo_db: Path) -> None:
     window = open_window(qtbot, demo_db)
     window.activateWindow()
-    for row, key in enumerate(WORKSPACES):
+    # The shortcuts staff and the documentation know stay as they were: each core task its number,
+    # Contacts Ctrl+6, Survey Ctrl+7; Home is Ctrl+0.
+    expected = {HOME: "Ctrl+0", **{t.value: f"Ctrl+{t.number}" for t in CoreTask}, CONTACTS: "Ctrl+6",
+                SURVEY: "Ctrl+7"}
+    assert [window.go_actions[row].shortcut().toString() for row in range(len(WORKSPACES))] == [
+        expected[key] for key in WORKSPACES]
+    for row, key in reversed(list(enumerate(WORKSPACES))):
         action = window.go_actions[row]
-        assert action.shortcut().toString() == f"Ctrl+{row + 1}"
+        assert action.objectName() == f"actionGo{expected[key][-1]}"
         action.trigger()
         assert window.nav.currentRow() == row
         assert window.stack.currentWidget().objectName() == f"workspace_{key}"
 
 
+def test_the_shortcut_keys_reach_their_workspaces(qtbot: QtBot, demo_db: Path) -> None:
+    window = open_window(qtbot, demo_db)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=3000)
+    for digit, name in [("3", "workspace_support"), ("6", "workspace_contacts"), ("7", "workspace_survey"),
+                        ("1", "workspace_expertise"), ("0", "workspace_home")]:
+        qtbot.keyClick(window.nav, getattr(Qt.Key, f"Key_{digit}"), Qt.KeyboardModifier.ControlModifier)
+        assert window.stack.currentWidget().objectName() == name
+
+
 def test_guideline_follows_the_language(qtbot: QtBot, demo_db: Path) -> None:
     window = open_window(qtbot, demo_db, language="nl")
-    workspace = window.stack.currentWidget()
+    workspace = first_task(window)
     text = workspace.findChild(QTextBrowser, "guideline").toPlainText()
     assert load(CoreTask.EXPERTISE).purpose["nl"][:60] in text
 
@@ -113,8 +147,7 @@ def test_preferences_are_saved(qtbot: QtBot, demo_db: Path) -> None:
 
 def test_new_activity_dialog_validates_the_date_at_the_field(qtbot: QtBot, demo_db: Path) -> None:
     window = open_window(qtbot, demo_db)
-    workspace = window.stack.currentWidget()
-    assert isinstance(workspace, TaskWorkspace)
+    workspace = first_task(window)
     before = workspace.counts.text()
     qtbot.mouseClick(workspace.new_button, Qt.MouseButton.LeftButton)
     from postapp.ui.activity_dialog import ActivityDialog
@@ -138,9 +171,10 @@ def test_new_activity_dialog_validates_the_date_at_the_field(qtbot: QtBot, demo_
 
 def test_a_new_post_code_reaches_the_workspaces_already_built(qtbot: QtBot, demo_db: Path) -> None:
     window = open_window(qtbot, demo_db)
+    task = first_task(window)
     window.nav.setCurrentRow(WORKSPACES.index(CONTACTS))
     contacts = window.workspaces[CONTACTS]
-    task = window.workspaces[CoreTask.EXPERTISE.value]
+    home = window.workspaces[HOME]
     assert isinstance(task, TaskWorkspace)
     window.edit_preferences()
     from postapp.ui.preferences import PreferencesDialog
@@ -151,6 +185,7 @@ def test_a_new_post_code_reaches_the_workspaces_already_built(qtbot: QtBot, demo
     dialog.accept()
     try:
         assert task.post_code == "ACC"
+        assert home.post_code == "ACC"
         assert contacts.person_form.post_code == "ACC"
         assert contacts.organisation_form.post_code == "ACC"
         window.nav.setCurrentRow(WORKSPACES.index(CoreTask.AGENDA.value))  # and those built later
@@ -182,7 +217,7 @@ def test_an_unexpected_failure_opening_the_store_is_a_message(
 
 def test_dialogs_are_deleted_when_closed(qtbot: QtBot, demo_db: Path) -> None:
     window = open_window(qtbot, demo_db)
-    workspace = window.stack.currentWidget()
+    workspace = first_task(window)
     workspace.new_activity()
     from postapp.ui.activity_dialog import ActivityDialog
 
