@@ -15,8 +15,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QTimer
 
-from postapp.ui.app import application, build_window
 from postapp.coretasks import CoreTask
+from postapp.ui.app import application, build_window
 from postapp.ui.main_window import CONTACTS, HOME, WORKSPACES
 
 

@@ -14,11 +14,14 @@ server killed halfway leaves none of them, and the retry applies the bundle as i
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import hmac
 import re
+import threading
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,7 +36,7 @@ from postapp.hq.models import ExampleStatus, HQActivityCount, HQBundle, HQGoodEx
 from postapp.hq.rules import RuleChecker
 from postapp.i18n import _
 from postapp.survey import answering, responses
-from postapp.survey.form import AnswerValue, Form
+from postapp.survey.form import AnswerValue, Form, QuestionType
 from postapp.survey.models import InterviewNote, InterviewStatus, ResponseStatus, StoredForm, SurveyResponse
 from postapp.sync import bundle as bundles
 from postapp.sync.bundle import Bundle, Record
@@ -41,6 +44,11 @@ from postapp.sync.errors import BundleError
 from postapp.sync.keys import KeyPair, PublicKeys
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+# A response id as ``str(uuid.UUID(...))`` writes it; any other spelling is read with ``uuid.UUID``.
+CANONICAL_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+# A moment PostgreSQL reads exactly as ``datetime.fromisoformat`` does (once that has accepted it): it is
+# copied in as it came; any other spelling goes in as ``isoformat()`` of what Python read.
+PLAIN_MOMENT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?[+-][0-9]{2}:[0-9]{2}")
 TASKS = frozenset(task.value for task in CoreTask)
 MAX_COUNT = 1_000_000
 IN_CHUNK = 1000  # ids per IN (...) query
@@ -78,7 +86,7 @@ def find_post(session: Session, code: str, *, lock: bool = False) -> HQPost:
             code=code))
     if post.is_revoked:
         raise UnknownPostError(_("Post {code} has been revoked at this headquarters; nothing was taken in.").format(
-            code=code))
+            code=code), code="revoked")
     return post
 
 
@@ -120,12 +128,47 @@ def open_from_post(session: Session, data: bytes, hq_keys: KeyPair, hq_id: str) 
     return post, opened
 
 
+_pause_lock = threading.Lock()
+_pausers = 0  # ingests under way (the server runs several in threads)
+_resume = False  # whether the collector was on before the first of them paused it
+
+
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector held off while a bundle is taken in, then as it was before.
+
+    A bundle of a thousand responses is a hundred thousand small objects (the payload, the answers as
+    read, the rows), none of them in a cycle: reference counting frees them all. Yet each 700 new ones
+    start a collection, and every so often one that walks the whole heap, which cost a quarter of the
+    ingest's time in ``bench/hq_ingest.py``. Nested and concurrent pauses count: the collector is on
+    again once the last one ends, unless it was off before the first began."""
+    global _pausers, _resume
+    with _pause_lock:
+        if _pausers == 0:
+            _resume = gc.isenabled()
+            gc.disable()
+        _pausers += 1
+    try:
+        yield
+    finally:
+        with _pause_lock:
+            _pausers -= 1
+            if _pausers == 0 and _resume:
+                gc.enable()
+
+
 def ingest(session: Session, data: bytes, hq_keys: KeyPair, hq_id: str, *, via: str = FILE,
            expect_post: str | None = None, expect_seq: int | None = None) -> IngestResult:
     """Checks and applies one bundle from a post in the caller's transaction (see the module's text).
 
     Raises ``BundleError`` (damaged, forged, for another HQ), ``UnknownPostError`` (unknown or revoked
     post) or ``RefusedBundleError`` (a record that cannot be read); nothing is applied then."""
+    with collection_paused():
+        return _ingest(session, data, hq_keys, hq_id, via=via, expect_post=expect_post, expect_seq=expect_seq)
+
+
+def _ingest(session: Session, data: bytes, hq_keys: KeyPair, hq_id: str, *, via: str,
+            expect_post: str | None, expect_seq: int | None) -> IngestResult:
     post, bundle = open_from_post(session, data, hq_keys, hq_id)
     header = bundle.header
     if (expect_post is not None and header.post_code != expect_post) or (
@@ -210,13 +253,37 @@ class _Answers:
     """Reads the answers of many responses to one questionnaire as ``responses.receive`` does: each value
     with ``answering.from_plain`` (and ``normalise``, as storing does), then the form's rules
     (``RuleChecker``: ``answering.problems`` and ``kept_answers``, fast). Each (question, value) is read
-    once: a study's ratings repeat endlessly."""
+    once: a study's ratings repeat endlessly.
+
+    Most answers are options of a select_one, which read as themselves: the options for which that holds
+    (from ``from_plain`` and ``normalise`` themselves) are worked out once, as (question, option) pairs,
+    and ``plain`` checks all the select_one answers of a response against them in one set comparison;
+    only the other answers (texts, numbers, select_multiples) are read one by one. An answer set that is
+    not all known options goes the slow way (``plain_slow``), which reads every value."""
 
     def __init__(self, form: Form) -> None:
         self.form = form
         self.rules = RuleChecker(form)
         self.values: dict[str, dict[object, tuple[AnswerValue | None, object]]] = {
             q.name: {} for q in form.questions()}
+        self.options = frozenset(self._options_as_themselves(form))
+        self.others = tuple(q.name for q in form.questions() if q.type is not QuestionType.SELECT_ONE)
+        # plain's own cache of the other answers, keyed by type and value: 1, 1.0, True and "1" differ
+        self.seen: dict[str, dict[object, tuple[AnswerValue | None, object]]] = {name: {} for name in self.others}
+
+    @staticmethod
+    def _options_as_themselves(form: Form) -> Iterator[tuple[str, str]]:
+        """(question, option) for each option of a select_one that reads and stores as itself."""
+        for question in form.questions():
+            if question.type is not QuestionType.SELECT_ONE:
+                continue
+            for choice in form.choices.get(question.list_name or "", ()):
+                try:
+                    checked = answering.normalise(form, question, answering.from_plain(form, question, choice.name))
+                except ValidationError:
+                    continue
+                if type(checked) is str and checked == choice.name and answering.to_plain(checked) == choice.name:
+                    yield question.name, choice.name
 
     def _read(self, name: str, raw: object, key: object) -> tuple[AnswerValue | None, object]:
         question = self.form.question(name)  # KeyError: the form has no such question
@@ -227,8 +294,53 @@ class _Answers:
             seen[key] = found
         return found
 
+    def _read_other(self, name: str, value: object, key: object) -> tuple[AnswerValue | None, object]:
+        question = self.form.question(name)
+        checked = answering.normalise(self.form, question, answering.from_plain(self.form, question, value))
+        found = (checked, None if checked is None else answering.to_plain(checked))
+        seen = self.seen[name]
+        if len(seen) < 20_000 and (type(value) is not list or all(type(v) is str for v in value)):
+            seen[key] = found
+        return found
+
     def plain(self, raw: Mapping[str, object]) -> dict[str, object] | None:
-        """The answers as stored, or None when ``receive`` would keep the response aside (it then does)."""
+        """The answers as stored, or None when ``receive`` would keep the response aside (it then does).
+
+        The same as ``plain_slow``, for answers as JSON gives them (``tests/hq/test_rules.py`` compares
+        the two): a text (str) equals no other JSON value, so a select_one answer equal to a known option
+        is that option, and a list equal to a tuple of texts remembered here is a list of those texts.
+        Anything unexpected (a value that cannot be a key) goes to ``plain_slow``."""
+        values: dict[str, object] = dict(raw)  # becomes the answers as read (AnswerValues)
+        take = values.pop
+        others = [(name, take(name)) for name in self.others if name in values]
+        try:
+            if not values.items() <= self.options:  # what is left: select_one answers, each a known option?
+                return self.plain_slow(raw)
+            stored = dict(raw)  # in the response's order, as plain_slow gives it
+            seen = self.seen
+            for name, value in others:
+                kind = type(value)
+                key = value if kind is str else (kind, tuple(value)) if kind is list else (kind, value)  # type: ignore[arg-type]
+                found = seen[name].get(key)
+                checked, plain = found if found is not None else self._read_other(name, value, key)
+                if checked is None:
+                    del stored[name]
+                else:
+                    values[name] = checked
+                    stored[name] = plain
+        except TypeError:  # a value that cannot be a key (an object, a list holding one)
+            return self.plain_slow(raw)
+        except (KeyError, ValidationError):
+            return None
+        dropped = self.rules.dropped(values)  # type: ignore[arg-type]
+        if dropped is None:
+            return None
+        for name in dropped:
+            del stored[name]
+        return stored
+
+    def plain_slow(self, raw: Mapping[str, object]) -> dict[str, object] | None:
+        """``plain`` the long way: every value read on its own (each remembered), then the rules."""
         values: dict[str, AnswerValue] = {}
         plain: dict[str, object] = {}
         cache = self.values
@@ -267,6 +379,31 @@ def _moment(value: object, default: dt.datetime) -> dt.datetime:
     return default
 
 
+_Stamp = tuple[dt.datetime, str]  # a moment and the text COPY gives PostgreSQL for it
+
+
+def _stamp(value: object, default: _Stamp) -> _Stamp:
+    """``_moment`` with the text for COPY: the value itself when it is plainly written (``PLAIN_MOMENT``)."""
+    if isinstance(value, str):
+        try:
+            moment = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return default
+        if moment.tzinfo is not None:
+            return moment, value if PLAIN_MOMENT.fullmatch(value) else moment.isoformat()
+    return default
+
+
+def _response_id(value: object) -> str | None:
+    """A response's id in its one written form (``str(uuid)``), or None when it is no valid UUID."""
+    if isinstance(value, str) and CANONICAL_ID.fullmatch(value):
+        return value
+    try:
+        return str(uuid.UUID(value))  # type: ignore[arg-type]
+    except (ValueError, TypeError, AttributeError):
+        return None
+
+
 def _existing_ids(session: Session, model: type[SurveyResponse] | type[InterviewNote],
                   ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
     wanted = list(ids)
@@ -285,8 +422,8 @@ def _existing_ids(session: Session, model: type[SurveyResponse] | type[Interview
 COPY_COLUMNS = ("id", "form_id", "form_version", "status", "language", "page", "started_at", "submitted_at",
                 "synthetic", "payload", "set_aside_reason", "answers", "created_at", "updated_at", "post_code",
                 "deleted_at")
-# (id, form_id, form_version, language, started_at, submitted_at, synthetic, answers)
-_Row = tuple[uuid.UUID, str, str, str, dt.datetime, dt.datetime, bool, dict[str, object]]
+# (id as str(uuid), form_id, form_version, language, started_at, submitted_at, synthetic, answers)
+_Row = tuple[str, str, str, str, _Stamp, _Stamp, bool, dict[str, object]]
 _readers: dict[tuple[str, str, str], _Answers] = {}
 
 
@@ -315,8 +452,8 @@ def _readers_for(session: Session, payloads: Iterable[dict[str, Any]]) -> dict[t
 
 
 def _checked(forms: Mapping[tuple[object, object], _Answers | None],
-             payloads: Iterable[tuple[uuid.UUID, dict[str, Any]]], slow: list[dict[str, Any]],
-             now: dt.datetime) -> Iterator[_Row]:
+             payloads: Iterable[tuple[str, dict[str, Any]]], slow: list[dict[str, Any]],
+             now: _Stamp) -> Iterator[_Row]:
     """The rows of the responses that can be taken in as they are; the others go to ``slow``. Runs no
     query: it is read while the COPY that stores its rows is in progress."""
     for response_id, payload in payloads:
@@ -328,10 +465,10 @@ def _checked(forms: Mapping[tuple[object, object], _Answers | None],
         if answers is None:
             slow.append(payload)
             continue
-        submitted = _moment(get("submitted_at"), now)
+        submitted = _stamp(get("submitted_at"), now)
         language = get("language", "")
         yield (response_id, form_key[0], form_key[1],  # type: ignore[misc]
-               language[:10] if isinstance(language, str) else "", _moment(get("started_at"), submitted),
+               language[:10] if isinstance(language, str) else "", _stamp(get("started_at"), submitted),
                submitted, bool(get("synthetic", False)), answers)
 
 
@@ -341,8 +478,8 @@ def _insert(session: Session, post_code: str, rows: Iterable[_Row], now: dt.date
     connection = session.connection()
     count = 0
     if connection.dialect.name != "postgresql":
-        values = [{"id": r[0], "form_id": r[1], "form_version": r[2], "status": ResponseStatus.SUBMITTED,
-                   "language": r[3], "page": 0, "started_at": r[4], "submitted_at": r[5], "synthetic": r[6],
+        values = [{"id": uuid.UUID(r[0]), "form_id": r[1], "form_version": r[2], "status": ResponseStatus.SUBMITTED,
+                   "language": r[3], "page": 0, "started_at": r[4][0], "submitted_at": r[5][0], "synthetic": r[6],
                    "payload": None, "set_aside_reason": "", "answers": r[7], "created_at": now, "updated_at": now,
                    "post_code": post_code, "deleted_at": None} for r in rows]
         for start in range(0, len(values), 5000):
@@ -358,7 +495,7 @@ def _insert(session: Session, post_code: str, rows: Iterable[_Row], now: dt.date
     with raw.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[attr-defined]
         write = copy.write_row
         for rid, form_id, version, language, started, submitted, synthetic, answers in rows:
-            write((str(rid), form_id, version, status, language, "0", started.isoformat(), submitted.isoformat(),
+            write((rid, form_id, version, status, language, "0", started[1], submitted[1],
                    "t" if synthetic else "f", None, "", dumps(answers).decode(), stamp, stamp, post_code, None))
             count += 1
     return count
@@ -380,12 +517,11 @@ def receive_responses(session: Session, post_code: str, payloads: list[dict[str,
     those."""
     if not payloads:
         return
-    unique: dict[uuid.UUID, dict[str, Any]] = {}
+    unique: dict[str, dict[str, Any]] = {}  # by id, written as str(uuid)
     invalid: list[dict[str, Any]] = []
     for payload in payloads:
-        try:
-            response_id = uuid.UUID(payload.get("id"))
-        except (ValueError, TypeError, AttributeError):
+        response_id = _response_id(payload.get("id"))
+        if response_id is None:
             invalid.append(payload)
             continue
         if response_id in unique:
@@ -393,6 +529,7 @@ def receive_responses(session: Session, post_code: str, payloads: list[dict[str,
         else:
             unique[response_id] = payload
     now = utcnow()
+    stamp = (now, now.isoformat())
     forms = _readers_for(session, unique.values())
     slow: list[dict[str, Any]] = []
     taken: int | None = None
@@ -401,16 +538,16 @@ def receive_responses(session: Session, post_code: str, payloads: list[dict[str,
 
         savepoint = session.begin_nested()
         try:
-            taken = _insert(session, post_code, _checked(forms, unique.items(), slow, now), now)
+            taken = _insert(session, post_code, _checked(forms, unique.items(), slow, stamp), now)
             savepoint.commit()
         except UniqueViolation:
             savepoint.rollback()
             slow, taken = [], None
     if taken is None:
-        existing = _existing_ids(session, SurveyResponse, unique)
+        existing = {str(found) for found in _existing_ids(session, SurveyResponse, map(uuid.UUID, unique))}
         result.duplicates += len(existing)
         fresh = ((rid, payload) for rid, payload in unique.items() if rid not in existing)
-        taken = _insert(session, post_code, _checked(forms, fresh, slow, now), now)
+        taken = _insert(session, post_code, _checked(forms, fresh, slow, stamp), now)
     result.responses += taken
     for payload in invalid + slow:
         response = responses.receive(session, {**payload, "post_code": post_code})

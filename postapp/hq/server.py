@@ -2,7 +2,8 @@
 
 ``docs/sync-http.md`` is the contract. Every request is authenticated (``postapp.hq.auth``);
 bodies are read up to a limit and no further; database work runs in worker threads, each step in one
-transaction. Errors are JSON ``{"error": message}`` in the server's language.
+transaction. Errors are JSON ``{"error": message, "code": code}``: the message in the server's language,
+the code a short name a client can act on (``postapp.hq.errors``; the list is in the contract).
 """
 
 from __future__ import annotations
@@ -14,16 +15,18 @@ from typing import Any, TypeVar
 
 import anyio
 import anyio.to_thread
+from sqlalchemy.orm import Session
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from postapp.errors import PostAppError
 from postapp.hq import auth
-from postapp.hq.errors import HQError, RefusedBundleError, TooLargeError
+from postapp.hq.errors import ClientGoneError, ConflictError, HQError, RefusedBundleError, TooLargeError
 from postapp.hq.ingest import HTTP, find_post, ingest
+from postapp.hq.models import HQPost, HQUpload
 from postapp.hq.outgoing import next_for_post
 from postapp.hq.posts import check_keys
 from postapp.hq.store import HQStore, HQStoreError
@@ -62,12 +65,36 @@ async def _body(request: Request, limit: int) -> bytes:
     if declared is not None and (not declared.isdigit() or int(declared) > limit):
         raise too_large()
     parts, total = [], 0
-    async for part in request.stream():
-        total += len(part)
-        if total > limit:
-            raise too_large()
-        parts.append(part)
+    try:
+        async for part in request.stream():
+            total += len(part)
+            if total > limit:
+                raise too_large()
+            parts.append(part)
+    except ClientDisconnect:
+        # A line that drops mid-upload: nothing of the request is kept, and the post goes on with its
+        # sync from where HQ is. Worth one line in the log, not a traceback (nor an answer: no one reads it).
+        log.info("connection broke off during %s %s (post %r) after %d bytes of the body", request.method,
+                 request.url.path, request.headers.get(auth.POST_HEADER, "?")[:16], total)
+        raise ClientGoneError(_("The connection broke off before the request had arrived whole.")) from None
     return b"".join(parts)
+
+
+def _upload_conflict(session: Session, post: HQPost, seq: int, offset: int, size: int) -> str:
+    """The code of an upload conflict ``put_chunk`` raised without one, from what HQ holds (the session
+    as ``put_chunk`` left it): ``out_of_order`` (not the next bundle), ``size_changed`` (a chunk of a
+    resealed bundle not sent from 0), ``offset_mismatch`` (not where the last chunk ended) or
+    ``chunk_mismatch`` (a chunk that does not fit the bundle's size)."""
+    if seq != post.last_seq + 1:
+        return "out_of_order"
+    if size < 1 or offset < 0:
+        return "chunk_mismatch"
+    upload = session.get(HQUpload, (post.code, seq))
+    if upload is not None and upload.size != size:
+        return "size_changed"
+    if offset != (upload.received if upload is not None else 0):
+        return "offset_mismatch"
+    return "chunk_mismatch"
 
 
 def _path_with_query(request: Request) -> str:
@@ -122,7 +149,12 @@ def create_app(store: HQStore, hq_keys: KeyPair, hq_id: str | None = None) -> St
                 post = find_post(session, code, lock=True)
                 if seq <= post.last_seq:  # sent again after the answer was lost: it is here already
                     return {"status": "accepted", "ack": seq, "received": size}
-                chunk = put_chunk(session, post, seq, offset, size, body)
+                try:
+                    chunk = put_chunk(session, post, seq, offset, size, body)
+                except ConflictError as exc:
+                    if exc.code == ConflictError.code:
+                        exc.code = _upload_conflict(session, post, seq, offset, size)
+                    raise
                 if not chunk.complete:
                     return {"received": chunk.received}
                 data = assemble(session, post, seq)
@@ -156,22 +188,23 @@ def create_app(store: HQStore, hq_keys: KeyPair, hq_id: str | None = None) -> St
 
     async def refused(request: Request, exc: Exception) -> Response:
         if isinstance(exc, HQError):
-            return JSONResponse({"error": str(exc), **exc.extra}, status_code=exc.status)
+            return JSONResponse({"error": str(exc), "code": exc.code, **exc.extra}, status_code=exc.status)
         if isinstance(exc, HQStoreError):
             log.warning("database unavailable: %s", exc)
-            return JSONResponse({"error": str(exc)}, status_code=503)
-        return JSONResponse({"error": str(exc)}, status_code=400)
+            return JSONResponse({"error": str(exc), "code": "unavailable"}, status_code=503)
+        return JSONResponse({"error": str(exc), "code": "refused"}, status_code=400)
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
         messages = {404: _("There is nothing at this address."), 405: _("This method is not allowed here.")}
-        return JSONResponse({"error": messages.get(exc.status_code, _("The request was refused."))},
-                            status_code=exc.status_code)
+        codes = {404: "not_found", 405: "method_not_allowed"}
+        return JSONResponse({"error": messages.get(exc.status_code, _("The request was refused.")),
+                             "code": codes.get(exc.status_code, "bad_request")}, status_code=exc.status_code)
 
     async def failed(request: Request, exc: Exception) -> Response:
         log.exception("unexpected error in %s %s", request.method, request.url.path, exc_info=exc)
         return JSONResponse({"error": _("HQ's server ran into an unexpected error; nothing of this request was "
-                                        "kept. Try again later.")}, status_code=500)
+                                        "kept. Try again later."), "code": "internal_error"}, status_code=500)
 
     routes = [
         Route("/v1/uploads/{seq}", get_upload, methods=["GET"]),

@@ -101,7 +101,8 @@ class HomeWorkspace(QWidget):
         self.dashboard: Dashboard | None = None
         self._dates: dict[dt.date, str] = {}
 
-        self.heading = QLabel(f"<h1>{html.escape(_('Home'))}</h1>")
+        home = _("Home")
+        self.heading = QLabel(f"<h1>{html.escape(home)}</h1>")
         self.date_label = QLabel()
         self.date_label.setObjectName("homeDate")
         due_headers = [_("Kind"), _("What"), _("Due"), _("Core task")]
@@ -120,7 +121,8 @@ class HomeWorkspace(QWidget):
         # Plain-text headings with a mnemonic: Alt+O and Alt+W put the focus in their list.
         self.overdue_heading = _heading("overdueHeading", self.overdue)
         self.week_heading = _heading("dueThisWeekHeading", self.this_week)
-        recent_heading = QLabel(f"<b>{html.escape(_('Recent work per core task'))}</b>")
+        recent_title = _("Recent work per core task")
+        recent_heading = QLabel(f"<b>{html.escape(recent_title)}</b>")
 
         self.quick_buttons: list[QPushButton] = []
         self.new_activity = QPushButton(_("New &activity"))

@@ -381,3 +381,116 @@ def test_a_new_enrolment_file_replaces_the_secret_and_unpins(tmp_path: Path, hq_
             assert session.get(HQPost, "HAN").sign_key == laptop.keys.public().sign  # type: ignore[union-attr]
     finally:
         store.close()
+
+
+def _spelled(post_code: str, response_id: str, started: object, submitted: object) -> Record:
+    record = response_record(post_code)
+    data = {**record.data, "id": response_id, "started_at": started, "submitted_at": submitted}
+    return Record(fmt.SURVEY_RESPONSE, response_id, data)
+
+
+@pytest.mark.parametrize("where", ["postgresql", "sqlite"])
+def test_ids_and_moments_in_any_spelling_are_stored_as_python_reads_them(
+        where: str, hq_store: HQStore, sqlite_hq: HQStore, hq_keys: KeyPair) -> None:
+    """Plainly written ids and moments go into the COPY as they came; other spellings as Python reads them."""
+    import datetime as dt
+    import uuid
+
+    store = hq_store if where == "postgresql" else sqlite_hq
+    bare = BarePost("SPELL").register(store)
+    ids = [uuid.uuid4() for _ in range(4)]
+    moments = ["2026-11-20T10:20:00+00:00", "2026-11-20T10:20:00.5+05:30", "2026-11-20T10:20:00.123456-03:00",
+               "2026-11-20T10:20:00Z", "2026-11-20 10:20:00+01:00", "20261120T102000+0000", "2026-11-20T10:20:00",
+               "not a moment", 17]
+    records = [_spelled("SPELL", str(ids[0]), moments[0], moments[1]),
+               _spelled("SPELL", str(ids[1]).upper(), moments[2], moments[3]),
+               _spelled("SPELL", "{" + str(ids[2]) + "}", moments[4], moments[5]),
+               _spelled("SPELL", ids[3].hex, moments[6], moments[2]),
+               _spelled("SPELL", str(ids[1]), moments[0], moments[0])]  # the second one again, spelled otherwise
+    result = take(store, bare.bundle(records, hq_keys=hq_keys), hq_keys)
+    assert (result.responses, result.duplicates, result.set_aside) == (4, 1, 0)
+
+    def read(text: object, default: dt.datetime | None) -> dt.datetime | None:
+        try:
+            moment = dt.datetime.fromisoformat(text)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return default
+        return moment if moment.tzinfo is not None else default
+
+    with store.read() as session:
+        stored = {r.id: r for r in session.scalars(select(SurveyResponse))}
+    assert set(stored) == set(ids)
+    for record, rid in zip(records, ids, strict=False):
+        row = stored[rid]
+        submitted = read(record.data["submitted_at"], None)
+        started = read(record.data["started_at"], submitted)
+        for got, want in ((row.submitted_at, submitted), (row.started_at, started)):
+            if want is None:  # not a moment with a zone: the time of the ingest
+                assert got is not None and abs(got - stored[ids[0]].created_at) < dt.timedelta(seconds=5)
+            else:
+                assert got == want, (record.data, got, want)
+
+    again = bare.bundle([_spelled("SPELL", str(ids[2]).upper(), moments[0], moments[0]),
+                         _spelled("SPELL", str(uuid.uuid4()), moments[0], moments[0])], hq_keys=hq_keys)
+    result = take(store, again, hq_keys)  # on PostgreSQL: the COPY fails on the key and is done again
+    assert (result.responses, result.duplicates) == (1, 1)
+    assert counts(store)[0] == 5
+
+
+def test_the_garbage_collector_rests_during_an_ingest_and_is_as_before_after(
+        hq_store: HQStore, hq_keys: KeyPair, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    bare = BarePost("GC").register(hq_store)
+    real = ingest_module.receive_responses
+    during: list[bool] = []
+
+    def watched(*args: object, **kwargs: object) -> None:
+        during.append(gc.isenabled())
+        real(*args, **kwargs)  # type: ignore[arg-type]
+
+    def dying(*args: object, **kwargs: object) -> None:
+        during.append(gc.isenabled())
+        raise RuntimeError("server killed")
+
+    assert gc.isenabled()
+    monkeypatch.setattr(ingest_module, "receive_responses", dying)
+    with pytest.raises(RuntimeError):
+        take(hq_store, bare.bundle([response_record("GC")], hq_keys=hq_keys, seq=1), hq_keys)
+    assert during == [False] and gc.isenabled()
+    monkeypatch.setattr(ingest_module, "receive_responses", watched)
+    take(hq_store, bare.bundle([response_record("GC")], hq_keys=hq_keys, seq=1), hq_keys)
+    assert during == [False, False] and gc.isenabled()
+    gc.disable()  # whoever turned it off keeps it off
+    try:
+        take(hq_store, bare.bundle([response_record("GC")], hq_keys=hq_keys, seq=2), hq_keys)
+        assert during == [False, False, False] and not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_pauses_of_the_collector_nest_and_overlap_across_threads() -> None:
+    import gc
+    import threading
+
+    from postapp.hq.ingest import collection_paused
+
+    inside, leave = threading.Event(), threading.Event()
+
+    def other() -> None:
+        with collection_paused():
+            inside.set()
+            leave.wait(10)
+
+    assert gc.isenabled()
+    thread = threading.Thread(target=other)
+    with collection_paused():
+        thread.start()
+        assert inside.wait(10)
+        with collection_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert not gc.isenabled()  # the other ingest is still under way
+    leave.set()
+    thread.join(10)
+    assert gc.isenabled()

@@ -1,4 +1,5 @@
-"""HQ's fast rule checker gives what ``answering.problems`` and ``answering.kept_answers`` give."""
+"""HQ's fast rule checker gives what ``answering.problems`` and ``answering.kept_answers`` give; ingest's
+fast reading of answers gives what its long way gives."""
 
 from __future__ import annotations
 
@@ -77,6 +78,7 @@ def assert_dropped(checker: RuleChecker, answers: dict[str, AnswerValue | None])
         assert dropped is None, given
     else:
         assert dropped is not None and {k: v for k, v in given.items() if k not in dropped} == want, given
+    assert checker.dropped_general(given) == dropped, given  # type: ignore[arg-type]  (the fast way agrees)
 
 
 @pytest.fixture(scope="module")
@@ -124,3 +126,82 @@ def test_agrees_with_answering_on_the_study_form() -> None:
         assert_dropped(checker, answers)
     assert 0 < refused < 1500
 
+
+
+# --- ingest's fast reading of answers (``_Answers.plain``) against the long way (``plain_slow``) ---------
+
+ODD_VALUES: list[object] = [None, "", [], {}, {"a": 1}, 1, 1.0, -0.0, 0, True, False, "1", 40, 40.0, "40", 2.5, "2.5",
+                            -1, 130, 10**13, " nl ", "NL", "nl", "be", "ams", "bru", "rice", "other", "rice corn",
+                            ["rice"], ["rice", "rice"], ["corn", "rice"], ["rice corn"], [1], [True], [["rice"]],
+                            [{"a": 1}], ["rice", None], ["nope"], "2026-01-01", "01-01-2026", "some\x0btext", " ",
+                            "1", "3", "5", "none", "planned", "x" * 30_000]
+
+
+def random_plain(rng: random.Random, form: Form, names: list[str]) -> dict[str, object]:
+    """Answers as they arrive in a bundle (JSON values), mostly sensible, some not at all."""
+    import orjson
+
+    raw: dict[str, object] = {}
+    for name in names:
+        roll = rng.random()
+        if roll < 0.15:
+            continue
+        if roll < 0.3:
+            raw[name] = rng.choice(ODD_VALUES)
+        else:
+            value = random_value(rng, form, name)
+            raw[name] = None if value is None else answering.to_plain(value)
+    if rng.random() < 0.03:
+        raw["no_such_question"] = "nl"
+    items = list(raw.items())
+    rng.shuffle(items)  # the order the post wrote them in, which the stored answers keep
+    return orjson.loads(orjson.dumps(dict(items)))  # type: ignore[no-any-return]
+
+
+def assert_plain_agrees(form: Form, answer_sets: list[dict[str, object]]) -> None:
+    from postapp.hq.ingest import _Answers
+
+    fast, slow = _Answers(form), _Answers(form)  # each with its own caches, warm after the first sets
+    outcomes = set()
+    for raw in answer_sets:
+        want = slow.plain_slow(raw)
+        for reader in (fast, _Answers(form)) if len(outcomes) < 2 else (fast,):
+            got = reader.plain(raw)
+            assert got == want, raw
+            assert got is None or list(got) == list(want or ()), raw  # the same order too
+        outcomes.add(want is None)
+    assert outcomes == {True, False}
+
+
+def test_plain_reads_answers_as_plain_slow_does_on_a_rich_form(rich_form: Form) -> None:
+    rng = random.Random(11)
+    names = [q.name for q in rich_form.questions()]
+    assert_plain_agrees(rich_form, [random_plain(rng, rich_form, names) for _ in range(4000)])
+
+
+def test_plain_reads_answers_as_plain_slow_does_on_the_study_form() -> None:
+    import orjson
+
+    from tests.hq.helpers import plain_answers, varied_answers
+
+    form = load_form(responses.STUDY_FORM_FILE.read_bytes())
+    rng = random.Random(13)
+    names = [q.name for q in form.questions()]
+    sets: list[dict[str, object]] = []
+    for number in range(4000):
+        if number % 4 == 3:
+            sets.append(random_plain(rng, form, names))
+            continue
+        raw: dict[str, object] = orjson.loads(orjson.dumps(plain_answers(varied_answers(rng))))
+        if number % 4 == 1:  # one answer changed: to an odd value, a value of another question, or left out
+            name = rng.choice(names)
+            roll = rng.random()
+            if roll < 0.4:
+                raw[name] = rng.choice(ODD_VALUES)
+            elif roll < 0.8:
+                value = random_value(rng, form, name)
+                raw[name] = None if value is None else orjson.loads(orjson.dumps(answering.to_plain(value)))
+            else:
+                raw.pop(name, None)
+        sets.append(raw)
+    assert_plain_agrees(form, sets)
