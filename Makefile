@@ -10,7 +10,7 @@ LANGS := nl en fr es
 POT := translations/messages.pot
 DEMO_PERSONS ?= 2000
 
-.PHONY: run test setup lint typecheck pytest extract update compile bench installer clean
+.PHONY: run test setup lint typecheck pytest extract update compile bench installer smoke clean
 
 run: setup
 	$(PY) -m postapp demo --persons $(DEMO_PERSONS) --if-empty
@@ -57,9 +57,15 @@ compile: $(STAMP)
 bench: setup
 	cd bench && QT_QPA_PLATFORM=offscreen ../$(PY) run_all.py
 
+# The one-folder application in dist/PostAppIMVO (README, "Building the installer"). `make smoke` then has
+# the frozen program check itself: a new data file, demo data, PDFs, .ics, its window offscreen.
 installer: setup
-	$(PY) -m pip install --quiet pyinstaller
+	$(PY) -m pip install --quiet 'pyinstaller>=6'
 	$(BIN)/pyinstaller --noconfirm build_installer.spec
+
+smoke:
+	@test -x dist/PostAppIMVO/PostAppIMVO || { echo "No dist/PostAppIMVO yet: run make installer first."; exit 1; }
+	out=$$(mktemp -d) && QT_QPA_PLATFORM=offscreen dist/PostAppIMVO/PostAppIMVO smoke --out $$out/smoke
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .pytest_cache .ruff_cache

@@ -27,6 +27,14 @@ def translations_dir() -> Path:
     return install_root() / "translations"
 
 
+def guide_path(lang: str) -> Path:
+    """The user guide in ``lang`` (``docs/guide/user-guide.<lang>.md``), else the English one; the
+    English path is returned even when missing, so the caller can say which file it looked for."""
+    folder = install_root() / "docs" / "guide"
+    own = folder / f"user-guide.{lang}.md"
+    return own if own.is_file() else folder / "user-guide.en.md"
+
+
 def user_data_dir() -> Path:
     """The per-user data folder; imported lazily because start-up time matters."""
     from platformdirs import user_data_path

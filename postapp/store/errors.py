@@ -16,6 +16,23 @@ class StoreError(PostAppError):
     """The data file cannot be used as asked; the message says why and what to do."""
 
 
+class CorruptStoreError(StoreError):
+    """The data file is damaged (failed integrity check, truncated, overwritten). Its own class so the
+    window can offer the backups and the CLI can point at ``postapp backup restore``."""
+
+    def __init__(self, detail: str = "") -> None:
+        self.detail = detail
+        super().__init__(damaged_message(detail))
+
+
+def damaged_message(detail: str = "") -> str:
+    text = _("The data file is damaged and cannot be used safely; restore the most recent backup "
+             "(File → Restore from backup…).")
+    if detail:
+        text += " " + _("(SQLite reports: {detail})").format(detail=" ".join(detail.split())[:200])
+    return text
+
+
 def _known_message(text: str) -> str | None:
     text = text.lower()
     if "disk is full" in text or "database or disk is full" in text:
@@ -28,8 +45,6 @@ def _known_message(text: str) -> str | None:
         return _("The data file is in use by another program. Close it there and try again.")
     if "disk i/o error" in text or "unable to open database" in text:
         return _("The data file cannot be read or written (disk error). Check the drive and try again.")
-    if "malformed" in text:
-        return _("The data file is damaged. Restore it from a backup.")
     return None
 
 
@@ -39,6 +54,8 @@ def translate_db_error(exc: BaseException) -> StoreError | None:
         return exc
     orig = exc.orig if isinstance(exc, DBAPIError) else exc
     if isinstance(orig, sqlite3.Error):
+        if "malformed" in str(orig).lower():
+            return CorruptStoreError(str(orig))
         message = _known_message(str(orig))
         if message:
             return StoreError(message)

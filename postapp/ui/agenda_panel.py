@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -64,6 +65,7 @@ class AgendaPanel(QWidget):
         self.post_code = ""
         today = dt.date.today()
         self.summary = named(QTableWidget(0, 4), "agendaSummary")
+        self.summary.setTabKeyNavigation(False)  # Tab leaves the table, arrows move in it
         self.summary.setAccessibleName(_("Topics raised"))
         self.summary.setHorizontalHeaderLabels([_("Topic"), _("Entries"), _("Last raised"), _("Open next steps")])
         self.summary.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -71,7 +73,9 @@ class AgendaPanel(QWidget):
         self.summary.verticalHeader().setDefaultSectionSize(self.summary.fontMetrics().height() + 8)
         self.summary.horizontalHeader().setStretchLastSection(True)
         self.summary.setColumnWidth(0, 220)
-        self.summary.setMaximumHeight(140)
+        for column in (1, 2):  # as wide as the figures and the header, which is long in some languages
+            self.summary.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.summary.setMaximumHeight((self.summary.fontMetrics().height() + 8) * 6 + 4)  # five rows and the header
         self.summary.cellActivated.connect(self._filter_by_summary_row)
 
         self.model = LazyTableModel(

@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 from postapp.i18n import set_language
+from postapp.ui.appearance import apply_appearance, follow_system
 from postapp.ui.main_window import MainWindow
 from postapp.ui.settings import APPLICATION, ORGANISATION, Preferences
 
@@ -39,11 +40,39 @@ def build_window(db_path: Path | None, language: str | None = None) -> MainWindo
     chosen = language or prefs.language
     set_language(chosen)
     install_qt_translations(app, chosen)
+    apply_appearance(app, prefs.appearance)  # before any widget exists: each is built in its colours
+    follow_system(app, lambda: prefs.appearance)
     return MainWindow(prefs, db_path)
+
+
+def needs_first_run(db_path: Path | None, prefs: Preferences) -> bool:
+    """The first-run wizard comes before the window once, unless a data file was named (``--db``: that
+    is someone who knows what they are doing, or a script) or the data file already exists (someone
+    updating from a version before the wizard, or ``make run``, which fills the default file first)."""
+    if db_path is not None or prefs.first_run_done:
+        return False
+    from postapp import paths
+
+    existing = Path(prefs.data_file) if prefs.data_file else paths.default_db_path()
+    return not existing.is_file()
+
+
+def chosen_data_file(db_path: Path | None, prefs: Preferences) -> Path | None:
+    """``--db`` first, then the data file chosen in the wizard or Preferences; None means the default."""
+    if db_path is not None:
+        return db_path
+    return Path(prefs.data_file) if prefs.data_file else None
 
 
 def run(db_path: Path | None, language: str | None = None) -> int:
     app = application()
-    window = build_window(db_path, language)
+    prefs = Preferences()
+    if needs_first_run(db_path, prefs):
+        from postapp.ui.first_run import run_first_run
+
+        apply_appearance(app, prefs.appearance)
+        if not run_first_run(prefs, language):
+            return 0
+    window = build_window(chosen_data_file(db_path, prefs), language)
     window.show()
     return app.exec()

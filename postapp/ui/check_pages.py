@@ -310,6 +310,7 @@ class SanctionsPage(QWidget):
         self.screen_button = named(QPushButton(_("S&creen the company now")), "screen")
         self.screen_button.clicked.connect(self.screen_company)
         self.table = named(QTableWidget(0, 6), "hits")
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table, arrows move in it
         self.table.setAccessibleName(_("Candidate matches on sanctions lists"))
         self.table.setHorizontalHeaderLabels([_("Name on the list"), _("Score"), _("Type"), _("Countries"),
                                               _("Programme"), _("Verdict")])

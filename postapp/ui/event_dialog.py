@@ -44,7 +44,8 @@ from postapp.services.events import (
     default_timezone,
     summarise,
 )
-from postapp.ui.forms import ERROR_STYLE, FieldErrors, NotesEdit, attempt
+from postapp.ui.appearance import error_style
+from postapp.ui.forms import FieldErrors, NotesEdit, attempt
 from postapp.ui.messages import guarded
 from postapp.ui.naming import named
 
@@ -153,6 +154,7 @@ class EventDialog(QDialog):
         page = QWidget()
         layout = QVBoxLayout(page)
         self.table = named(QTableWidget(0, 3), "participants")
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table, arrows move in it
         self.table.setHorizontalHeaderLabels([_("Name"), _("Organisation"), _("Status")])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -167,7 +169,7 @@ class EventDialog(QDialog):
         form = QFormLayout()
         self.errors.add_row(form, "participants", _("Invitation list"), self.table)
         self.capacity_label = named(QLabel(), "capacityWarning")
-        self.capacity_label.setStyleSheet(ERROR_STYLE)
+        self.capacity_label.setStyleSheet(error_style())
         self.capacity_label.setWordWrap(True)
         self.remove_button = named(QPushButton(_("&Remove from list")), "removeParticipant")
         self.remove_button.clicked.connect(self.remove_selected)
@@ -231,6 +233,7 @@ class EventDialog(QDialog):
     @staticmethod
     def _count_table(heading: str) -> QTableWidget:
         table = QTableWidget(0, 2)
+        table.setTabKeyNavigation(False)  # Tab leaves the table, arrows move in it
         table.setHorizontalHeaderLabels([heading, _("Attended")])
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.verticalHeader().hide()
@@ -241,6 +244,7 @@ class EventDialog(QDialog):
         page = QWidget()
         layout = QVBoxLayout(page)
         self.follow_table = named(QTableWidget(0, 4), "followUps")
+        self.follow_table.setTabKeyNavigation(False)  # Tab leaves the table, arrows move in it
         self.follow_table.setHorizontalHeaderLabels([_("Follow-up"), _("Owner"), _("Due date"), _("Done")])
         self.follow_table.verticalHeader().hide()
         self.follow_table.setColumnWidth(0, 330)

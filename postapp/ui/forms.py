@@ -10,10 +10,11 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QPlainTextEdit, QVBoxLayout, 
 
 from postapp.errors import ValidationError
 from postapp.services.validation import MAX_NOTES, too_long
+from postapp.ui.appearance import error_style
 from postapp.ui.messages import guarded, show_error
 
 T = TypeVar("T")
-ERROR_STYLE = "color: #b00020;"
+ERROR_STYLE = "color: #b00020;"  # light windows only: widgets use appearance.error_style()
 
 
 
@@ -32,7 +33,7 @@ class FieldErrors:
         error = QLabel()
         error.setObjectName(f"error_{field}")
         error.setTextFormat(Qt.TextFormat.PlainText)  # messages quote what users typed
-        error.setStyleSheet(ERROR_STYLE)
+        error.setStyleSheet(error_style())
         error.setWordWrap(True)
         error.hide()
         inner.addWidget(error)
@@ -96,6 +97,7 @@ class NotesEdit(QPlainTextEdit):
     def __init__(self, label: str, parent: QWidget | None = None, max_chars: int = MAX_NOTES) -> None:
         super().__init__(parent)
         self.label, self.max_chars = label, max_chars
+        self.setTabChangesFocus(True)  # Tab moves on to the next field, as everywhere else: no trap
 
     def insertFromMimeData(self, source: QMimeData) -> None:
         pasted = source.text()

@@ -66,12 +66,16 @@ def _tree(name: str, accessible: str, headers: list[str]) -> QTreeWidget:
     tree.setAlternatingRowColors(True)
     tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    if len(headers) == 4:  # the due lists: the title gives way, the kind, date and task stay readable
+    if len(headers) == 4:  # the due lists: the title gives way, the kind and date stay readable
         header = tree.header()
         header.setStretchLastSection(False)
-        for column in range(4):
+        for column in range(3):
             header.setSectionResizeMode(
                 column, QHeaderView.ResizeMode.Stretch if column == 1 else QHeaderView.ResizeMode.ResizeToContents)
+        # The core task's name is long in Dutch and would leave the title no room: a width in characters
+        # (so it scales with the font and the screen), the rest elided, the full name in the tooltip.
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(3, tree.fontMetrics().averageCharWidth() * 18)
     return tree
 
 
@@ -228,6 +232,7 @@ class HomeWorkspace(QWidget):
             item.setData(0, TARGET, (entry.task.value, entry.open_id, entry.kind.value))
             tip = entry.title if not entry.detail else f"{entry.title}\n{entry.detail}"
             item.setToolTip(1, tip)
+            item.setToolTip(3, task_label(entry.task))
             items.append(item)
         if len(due.items) < due.total:
             shown = len(due.items)

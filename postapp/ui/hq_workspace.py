@@ -186,6 +186,7 @@ def _item(text: str, *, tip: str = "", align_right: bool = False, sort_value: An
 
 def _table(name: str, accessible: str, headers: list[str]) -> QTableWidget:
     table = named(QTableWidget(0, len(headers)), name)
+    table.setTabKeyNavigation(False)  # Tab leaves the table, arrows move in it
     table.setAccessibleName(accessible)
     table.setHorizontalHeaderLabels(headers)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -38,6 +38,7 @@ from postapp.contacts_io import importer
 from postapp.contacts_io.mapping import Field, has_name, missing_name_message, suggest
 from postapp.contacts_io.sources import Source, open_source
 from postapp.i18n import _, format_number, ngettext
+from postapp.ui.appearance import error_style, is_dark
 from postapp.ui.messages import show_error, user_message
 from postapp.ui.naming import named
 from postapp.ui.workers import CancellableWorker
@@ -108,6 +109,8 @@ class PreviewModel(QAbstractTableModel):
                 return " ".join(row.errors) or row.duplicate
             return (row.name, row.email, row.organisation)[column - 2]
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 1 and not row.ready:
+            if is_dark():
+                return QBrush(QColor("#ff8a80") if row.errors else QColor("#f0c060"))
             return QBrush(QColor("#b00020") if row.errors else QColor("#8a5a00"))
         return None
 
@@ -191,7 +194,7 @@ class ImportDialog(QDialog):
         self.mapping_table.setColumnWidth(1, 200)
         self.mapping_problem = named(QLabel(), "importMappingProblem")
         self.mapping_problem.setWordWrap(True)
-        self.mapping_problem.setStyleSheet("color: #b00020")
+        self.mapping_problem.setStyleSheet(error_style())
         layout = QVBoxLayout(page)
         layout.addWidget(self.mapping_info)
         layout.addWidget(self.mapping_table, 1)

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     import uuid
 
     from postapp.store import Store
+    from postapp.ui.backup_dialog import BackupController
     from postapp.ui.contacts_workspace import ContactsWorkspace
     from postapp.ui.search_dialog import SearchDialog
     from postapp.ui.sync_panel import SyncController
@@ -139,6 +140,7 @@ class MainWindow(QMainWindow):
         # store: importing and building it before would delay the first window by a fifth.
         self.sync: SyncController | None = None
         self.search_dialog: SearchDialog | None = None  # built at the first Ctrl+F
+        self.backups: BackupController | None = None  # full check and scheduled backups, with the store
         self.statusBar().addWidget(self.data_label, 1)
 
         self._build_menus()
@@ -161,6 +163,9 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self.file_menu = file_menu
         self.sync_actions_before = file_menu.addSeparator()  # the sync actions go here once built
+        restore = named(QAction(_("&Restore from backup…"), self), "actionRestore")
+        restore.triggered.connect(self.restore_from_backup)
+        file_menu.addAction(restore)
         file_menu.addAction(prefs)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
@@ -178,6 +183,10 @@ class MainWindow(QMainWindow):
             self._add_go_action(row)
 
         help_menu = self.menuBar().addMenu(_("&Help"))
+        guide = named(QAction(_("&User guide"), self), "actionUserGuide")
+        guide.setShortcut(QKeySequence(Qt.Key.Key_F1))
+        guide.triggered.connect(self.open_user_guide)
+        help_menu.addAction(guide)
         about = named(QAction(_("&About PostApp IMVO"), self), "actionAbout")
         about.triggered.connect(self.about)
         help_menu.addAction(about)
@@ -307,13 +316,19 @@ class MainWindow(QMainWindow):
 
         sync = self.sync or self._install_sync()
 
+        from postapp.store.errors import CorruptStoreError
+
         path = self.db_path or default_db_path()
         try:
-            self.store = open_store(path)
+            # Only the structural check here (instant); the full one runs in the background below.
+            self.store = open_store(path, check="structure")
         except Exception as exc:
             # Whatever went wrong, the status bar must not keep saying "Opening the data file…".
             self.data_label.setText(_("No data file open"))
-            show_error(self, self._open_failure(exc))
+            if isinstance(exc, CorruptStoreError):
+                self.offer_restore(str(exc))
+            else:
+                show_error(self, self._open_failure(exc))
             return
         self.data_label.setText(_("Data file: {path}").format(path=self.store.path))
         self.data_label.setToolTip(str(self.store.path))
@@ -329,7 +344,63 @@ class MainWindow(QMainWindow):
         if self.search_dialog is not None:
             self.search_dialog.attach_store(self.store)
         sync.attach_store(self.store)
+        self._backup_controller().start(self.store.path)
         self.store_opened.emit()
+
+    def _backup_controller(self) -> BackupController:
+        if self.backups is None:
+            from postapp.ui.backup_dialog import BackupController
+
+            self.backups = BackupController(self, lambda: self.prefs.backup_interval_hours,
+                                            lambda: self.prefs.backups_keep,
+                                            lambda text: self.statusBar().showMessage(text, 15_000))
+            self.backups.damaged.connect(self.offer_restore)
+        return self.backups
+
+    def _data_path(self) -> Path:
+        from postapp.paths import default_db_path
+
+        return self.store.path if self.store is not None else (self.db_path or default_db_path()).resolve()
+
+    def offer_restore(self, message: str) -> None:
+        """The data file is damaged: the message, with a button that opens the backups."""
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(QMessageBox.Icon.Critical, _("PostApp IMVO"), message, QMessageBox.StandardButton.Close,
+                          self)
+        box.setObjectName("damagedStore")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        button = box.addButton(_("&Restore from backup…"), QMessageBox.ButtonRole.AcceptRole)
+        button.setObjectName("openBackups")
+        box.setDefaultButton(button)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.accepted.connect(lambda: self.restore_from_backup(damaged=message))
+        box.open()
+
+    def restore_from_backup(self, _checked: bool = False, damaged: str = "") -> None:
+        from postapp.ui.backup_dialog import BackupDialog
+
+        dialog = BackupDialog(self._data_path(), self, close_store=self.close_store, reopen_store=self.reopen_store,
+                              damaged=damaged)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def close_store(self) -> None:
+        """Closes the data file (for a restore): background work on it stops first."""
+        if self.backups is not None:
+            self.backups.stop()
+        if self.sync is not None:
+            self.sync.shutdown()
+        if self.store is not None:
+            self.db_path = self.store.path
+            self.store.close()
+            self.store = None
+
+    def reopen_store(self) -> bool:
+        """Opens the data file again and hands it to every workspace (after a restore)."""
+        self.close_store()
+        self.open_store()  # also restarts the sync's timers (attach_store)
+        return self.store is not None
 
     @staticmethod
     def _open_failure(exc: Exception) -> str:
@@ -469,6 +540,27 @@ class MainWindow(QMainWindow):
 
         ReportDialog(self.store, self.prefs, self).open()
 
+    def open_user_guide(self) -> bool:
+        """F1: the user guide in the user's language (English when there is none), shown in the app;
+        a clear message when the guide is not installed."""
+        from postapp.i18n import language
+        from postapp.paths import guide_path
+        from postapp.ui.guide_viewer import GuideViewer
+
+        path = guide_path(language())
+        if not path.is_file():
+            show_error(self, _("The user guide was not found (looked for {path}). It is part of the "
+                               "installation: ask headquarters for a complete installer.").format(path=path))
+            return False
+        viewer = self.findChild(GuideViewer, "guideViewer")
+        if viewer is None:
+            viewer = GuideViewer(path, self)
+        else:
+            viewer.load(path)  # the language may have changed since
+        viewer.show()
+        viewer.raise_()
+        return True
+
     def about(self) -> None:
         from PySide6.QtWidgets import QMessageBox
 
@@ -481,6 +573,8 @@ class MainWindow(QMainWindow):
             self.search_dialog.close()
         if self.sync is not None:
             self.sync.shutdown()  # a sync under way stops before its data file is closed
+        if self.backups is not None:
+            self.backups.stop()
         hq = self.workspaces.get(HQ)
         if hq is not None:
             hq.close_store()  # type: ignore[attr-defined]

@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -20,7 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from postapp.errors import ValidationError
 from postapp.i18n import LANGUAGES, _
+from postapp.services.first_run import check_writable, default_data_file
+from postapp.ui.appearance import APPEARANCES, apply_appearance
+from postapp.ui.messages import show_error
 from postapp.ui.naming import named
 from postapp.ui.settings import Preferences
 
@@ -36,6 +43,10 @@ class PreferencesDialog(QDialog):
         for code, name in LANGUAGES.items():
             self.language.addItem(name, code)
         self.language.setCurrentIndex(max(self.language.findData(prefs.language), 0))
+        self.appearance = named(QComboBox(), "appearance")
+        for code, label in APPEARANCES.items():
+            self.appearance.addItem(_(label), code)
+        self.appearance.setCurrentIndex(max(self.appearance.findData(prefs.appearance), 0))
         self.post_code = named(QLineEdit(prefs.post_code), "postCode")
         self.post_code.setMaxLength(16)
         self.post_name = named(QLineEdit(prefs.post_name), "postName")
@@ -56,6 +67,13 @@ class PreferencesDialog(QDialog):
         self.sync_interval.setSpecialValueText(_("Off (only with Sync now)"))
         self.sync_interval.setToolTip(_("How often PostApp syncs with headquarters in the background, once "
                                         "enrolled with a server; 0 turns it off"))
+        self.backup_interval = named(QSpinBox(), "backupInterval")
+        self.backup_interval.setRange(0, 24 * 7)
+        self.backup_interval.setValue(prefs.backup_interval_hours)
+        self.backup_interval.setSuffix(" " + _("hours"))
+        self.backup_interval.setSpecialValueText(_("Off"))
+        self.backup_interval.setToolTip(_("How often PostApp backs up the data file while it runs; 0 turns the "
+                                          "scheduled backups off (a backup is still made before each update)"))
         self.hq_mode = named(QCheckBox(_("Show the &Headquarters workspace")), "hqMode")
         self.hq_mode.setChecked(prefs.hq_mode)
         self.hq_mode.setToolTip(_("For staff at headquarters: posts, the analysis across posts and good examples"))
@@ -71,16 +89,34 @@ class PreferencesDialog(QDialog):
         keys_layout.setContentsMargins(0, 0, 0, 0)
         keys_layout.addWidget(self.hq_keys, 1)
         keys_layout.addWidget(self.hq_keys_browse)
+        self.data_file = named(QLineEdit(prefs.data_file), "dataFile")
+        self.data_file.setPlaceholderText(_("the default: {path}").format(path=default_data_file()))
+        self.data_file.setAccessibleName(_("Data file"))
+        self.data_file.setToolTip(_("Where the post's data is kept; empty for the default place. A new data "
+                                    "file is used after you restart PostApp."))
+        self.data_file_browse = named(QPushButton(_("B&rowse…")), "dataFileBrowse")
+        self.data_file_browse.setAccessibleName(_("Choose the data file"))
+        self.data_file_browse.clicked.connect(self._choose_data_file)
+        data_row = QWidget()
+        data_layout = QHBoxLayout(data_row)
+        data_layout.setContentsMargins(0, 0, 0, 0)
+        data_layout.addWidget(self.data_file, 1)
+        data_layout.addWidget(self.data_file_browse)
         self.note = QLabel()
         self.note.setWordWrap(True)
         form = QFormLayout()
-        for label, widget in ((_("&Language"), self.language), (_("Post &code"), self.post_code),
+        for label, widget in ((_("&Language"), self.language), (_("&Appearance"), self.appearance),
+                              (_("Post &code"), self.post_code),
                               (_("Post &name"), self.post_name), (_("Co&untry"), self.country),
                               (_("&Your name"), self.user_name),
                               (_("Warn when the sanctions list is older than"), self.max_age),
-                              (_("&Sync with headquarters every"), self.sync_interval)):
+                              (_("&Sync with headquarters every"), self.sync_interval),
+                              (_("Back up the data file e&very"), self.backup_interval)):
             widget.setAccessibleName(label.replace("&", ""))
             form.addRow(label, widget)
+        data_label = QLabel(_("Data &file"))
+        data_label.setBuddy(self.data_file)
+        form.addRow(data_label, data_row)
         form.addRow("", self.hq_mode)
         self.hq_database.setAccessibleName(_("HQ database"))
         self.hq_keys.setAccessibleName(_("HQ keys folder"))
@@ -109,19 +145,40 @@ class PreferencesDialog(QDialog):
         if chosen:
             self.hq_keys.setText(chosen)
 
+    def _choose_data_file(self) -> None:
+        chosen, _filter = QFileDialog.getSaveFileName(
+            self, _("Choose the data file"), self.data_file.text() or str(default_data_file()),
+            _("PostApp data file (*.sqlite3);;All files (*)"),
+            options=QFileDialog.Option.DontConfirmOverwrite)  # an existing data file is opened, not replaced
+        if chosen:
+            self.data_file.setText(chosen)
+
     def _language_note(self) -> None:
         changed = self.language.currentData() != self.prefs.language
         self.note.setText(_("The new language is used after you restart PostApp.") if changed else "")
 
     def accept(self) -> None:
+        data_file = self.data_file.text().strip()
+        if data_file:
+            try:
+                check_writable(Path(data_file).expanduser().parent)
+            except ValidationError as exc:
+                show_error(self, str(exc))
+                return
+        self.prefs.data_file = data_file
         self.language_changed = self.language.currentData() != self.prefs.language
         self.prefs.language = str(self.language.currentData())
+        self.prefs.appearance = str(self.appearance.currentData())
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_appearance(app, self.prefs.appearance)
         self.prefs.post_code = self.post_code.text()
         self.prefs.post_name = self.post_name.text()
         self.prefs.country = self.country.text()
         self.prefs.user_name = self.user_name.text()
         self.prefs.sanctions_max_age_days = self.max_age.value()
         self.prefs.sync_interval_minutes = self.sync_interval.value()
+        self.prefs.backup_interval_hours = self.backup_interval.value()
         self.prefs.hq_mode = self.hq_mode.isChecked()
         self.prefs.hq_database_url = self.hq_database.text()
         self.prefs.hq_keys_folder = self.hq_keys.text()

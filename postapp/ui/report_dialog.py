@@ -35,7 +35,8 @@ from postapp.errors import PostAppError
 from postapp.i18n import LANGUAGES, N_, _, format_date, language
 from postapp.reports.options import ReportOptions
 from postapp.reports.packs import SECTIONS, make_pack
-from postapp.ui.forms import ERROR_STYLE, FieldErrors
+from postapp.ui.appearance import error_style
+from postapp.ui.forms import FieldErrors
 from postapp.ui.messages import show_error, user_message
 from postapp.ui.naming import named
 from postapp.ui.organisation_picker import OrganisationPicker
@@ -297,7 +298,7 @@ class ReportDialog(QDialog):
             "Keep it inside the post: do not mail it or leave it on a shared drive.")), "sensitiveWarning")
         self.sensitive_warning.setWordWrap(True)
         self.sensitive_warning.setTextFormat(Qt.TextFormat.PlainText)
-        self.sensitive_warning.setStyleSheet(ERROR_STYLE)
+        self.sensitive_warning.setStyleSheet(error_style())
         self.sensitive_warning.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.include_sensitive.toggled.connect(self._sensitive_toggled)
         self.open_when_ready = named(QCheckBox(_("Open &when ready")), "openWhenReady")

@@ -28,6 +28,7 @@ from postapp.conditions.risk_data import RiskData
 from postapp.i18n import _
 from postapp.services import expertise
 from postapp.services.expertise import RiskProfile, level_label
+from postapp.ui.appearance import is_dark
 from postapp.ui.forms import FieldErrors, NotesEdit, attempt
 from postapp.ui.messages import guarded
 from postapp.ui.naming import named
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
 Index = QModelIndex | QPersistentModelIndex
 POST_MARK = "✎"
 COLOURS = {"high": QColor("#f4c7c3"), "medium": QColor("#fce8b2"), "low": QColor("#d9ead3")}
+# In dark mode the same hues, deep, under light text: bright cells would glare on a dark window.
+DARK_COLOURS = {"high": QColor("#7a2e28"), "medium": QColor("#5f4a10"), "low": QColor("#2e4d2a")}
 
 
 def cell_text(cell: expertise.RiskCell) -> str:
@@ -89,9 +92,9 @@ class RiskProfileModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return cell_tooltip(cell)
         if role == Qt.ItemDataRole.BackgroundRole:
-            return COLOURS.get(cell.effective)
+            return (DARK_COLOURS if is_dark() else COLOURS).get(cell.effective)
         if role == Qt.ItemDataRole.ForegroundRole and cell.effective:
-            return QColor("#202020")  # dark text on the light level colours, whatever the theme
+            return QColor("#f0f0f0" if is_dark() else "#202020")  # on the level colours, either theme
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignCenter)
         return None
@@ -175,6 +178,7 @@ class RiskProfilePanel(QWidget):
         self.heading.setWordWrap(True)
         self.model = RiskProfileModel(self)
         self.table = named(QTableView(), "riskProfile")
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table, arrows move in it
         self.table.setAccessibleName(_("Country risk profile, sectors by theme"))
         self.table.setModel(self.model)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -28,6 +28,16 @@ class Preferences:
         self._s.setValue("language", value)
 
     @property
+    def appearance(self) -> str:
+        """Light or dark: ``system`` (follow the system), ``light`` or ``dark``."""
+        value = self._str("appearance", "system")
+        return value if value in ("system", "light", "dark") else "system"
+
+    @appearance.setter
+    def appearance(self, value: str) -> None:
+        self._s.setValue("appearance", value if value in ("system", "light", "dark") else "system")
+
+    @property
     def post_code(self) -> str:
         return self._str("post/code", "HAN")
 
@@ -141,6 +151,55 @@ class Preferences:
     @hq_keys_folder.setter
     def hq_keys_folder(self, value: str) -> None:
         self._s.setValue("hq/keys_folder", value.strip())
+
+    # The first run.
+
+    @property
+    def first_run_done(self) -> bool:
+        """Whether the first-run wizard was completed (or skipped with the defaults)."""
+        return self._bool("first_run/done", False)
+
+    @first_run_done.setter
+    def first_run_done(self, value: bool) -> None:
+        self._s.setValue("first_run/done", bool(value))
+
+    @property
+    def data_file(self) -> str:
+        """The data file's path; empty means the default one in the user's data folder."""
+        return self._str("data/file", "")
+
+    @data_file.setter
+    def data_file(self, value: str) -> None:
+        self._s.setValue("data/file", value.strip())
+
+    # Backups of the data file (postapp/store/backup.py).
+
+    @property
+    def backup_interval_hours(self) -> int:
+        """How often a scheduled backup is made while PostApp runs; 0 = never (backups before an update
+        and before a restore are still made)."""
+        try:
+            value = int(str(self._s.value("backup/interval_hours", 24)))
+        except ValueError:
+            return 24
+        return value if 0 <= value <= 24 * 7 else 24
+
+    @backup_interval_hours.setter
+    def backup_interval_hours(self, value: int) -> None:
+        self._s.setValue("backup/interval_hours", max(0, min(int(value), 24 * 7)))
+
+    @property
+    def backups_keep(self) -> int:
+        """How many scheduled backups are kept (and, separately, how many of the others)."""
+        try:
+            value = int(str(self._s.value("backup/keep", 10)))
+        except ValueError:
+            return 10
+        return value if 1 <= value <= 100 else 10
+
+    @backups_keep.setter
+    def backups_keep(self, value: int) -> None:
+        self._s.setValue("backup/keep", max(1, min(int(value), 100)))
 
     def sync(self) -> None:
         self._s.sync()

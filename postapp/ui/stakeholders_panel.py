@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QTableView,
     QTableWidget,
@@ -42,6 +43,7 @@ class StakeholdersPanel(QWidget):
         self.post_code = ""
         self.today = dt.date.today()
         self.summary = named(QTableWidget(0, 5), "stakeholderSummary")
+        self.summary.setTabKeyNavigation(False)  # Tab leaves the table, arrows move in it
         self.summary.setAccessibleName(_("Stakeholders by kind"))
         self.summary.setHorizontalHeaderLabels([_("Kind"), _("Organisations"), _("Persons"),
                                                 _("Activities, last 12 months"), _("Last contact")])
@@ -51,7 +53,8 @@ class StakeholdersPanel(QWidget):
         self.summary.verticalHeader().setDefaultSectionSize(self.summary.fontMetrics().height() + 8)
         self.summary.horizontalHeader().setStretchLastSection(True)
         self.summary.setColumnWidth(0, 200)
-        self.summary.setColumnWidth(3, 170)
+        for column in (1, 2, 3):  # as wide as the figures and the header, which is long in some languages
+            self.summary.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.summary.setMaximumHeight(230)
         self.summary.cellActivated.connect(self._filter_by_summary_row)
         self.kind_filter = named(QComboBox(), "stakeholderKindFilter")
@@ -71,6 +74,11 @@ class StakeholdersPanel(QWidget):
         configure_table(self.table, stretch_column=0)
         for column, width in ((1, 160), (2, 80), (3, 170), (4, 120)):
             self.table.setColumnWidth(column, width)
+        # The name first, wide enough to read (in characters: it grows with the font); the figures after
+        # it scroll when the pane is narrow, rather than squeezing the name to "…".
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.table.setColumnWidth(0, self.table.fontMetrics().averageCharWidth() * 30)
+        self.table.horizontalHeader().setStretchLastSection(True)
         filters = QHBoxLayout()
         kind_label = QLabel(_("Ki&nd:"))
         kind_label.setBuddy(self.kind_filter)

@@ -36,6 +36,7 @@ from postapp.errors import NotFoundError
 from postapp.i18n import N_, _, format_number, format_percent, language
 from postapp.survey import export
 from postapp.survey.analysis import MEASURE_LABELS, TASKS, Share, StudyAnalysis
+from postapp.ui.appearance import is_dark, muted_style
 from postapp.ui.messages import guarded, show_error
 from postapp.ui.naming import named
 
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
 
 BAR_COLOUR = QColor("#1f5a96")  # dark blue: readable against white, and the value is written beside it
 TRACK_COLOUR = QColor("#e6ebf1")
+DARK_BAR_COLOUR = QColor("#6fa8dc")  # on a dark window the light blue shows, the dark one would not
 NOTICE_STYLE = ("color: #8b0000; background: #fde8e8; border: 2px solid #c00000; padding: 8px; "
                 "font-weight: bold;")
 QUOTE_ROWS_SHOWN = 8  # more quotes scroll
@@ -123,6 +125,7 @@ class BarChart(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         palette = self.palette()
         text_colour = palette.color(QPalette.ColorRole.WindowText)
+        dark = is_dark(palette)
         metrics = self.fontMetrics()
         width = self.width()
         title_font = QFont(self.font())
@@ -151,10 +154,10 @@ class BarChart(QWidget):
                              int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), label)
             top = y + (row_height - bar_height) / 2
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(TRACK_COLOUR)
+            painter.setBrush(palette.color(QPalette.ColorRole.Midlight) if dark else TRACK_COLOUR)
             painter.drawRect(QRectF(label_width, top, track_width, bar_height))
             length = track_width * min(max(bar.fraction, 0.0), 1.0)
-            painter.setBrush(BAR_COLOUR)
+            painter.setBrush(DARK_BAR_COLOUR if dark else BAR_COLOUR)
             painter.drawRect(QRectF(label_width, top, length, bar_height))
             painter.setPen(text_colour)
             painter.drawText(QRectF(label_width + track_width + gap, y, value_width, row_height),
@@ -178,7 +181,7 @@ class Figure(QFrame):
         self.caption = QLabel(caption)
         self.caption.setWordWrap(True)
         self.detail = named(QLabel(), f"detail_{name}")
-        self.detail.setStyleSheet("color: #555555;")
+        self.detail.setStyleSheet(muted_style())
         self.value.setAccessibleName(caption)
         layout = QVBoxLayout(self)
         layout.addWidget(self.value)
@@ -242,6 +245,7 @@ class AnalysisView(QWidget):
 
         columns = [_("Core task"), *[_(label) for label in MEASURE_LABELS.values()], _("All three")]
         self.table = named(QTableWidget(len(TASKS), len(columns)), "taskTable")
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table, arrows move in it
         self.table.setAccessibleName(_("Rated 4 or 5 per core task and measure"))
         self.table.setHorizontalHeaderLabels(columns)
         self.table.verticalHeader().hide()
@@ -253,6 +257,7 @@ class AnalysisView(QWidget):
         self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         self.open_answers = named(QTableWidget(0, 3), "openAnswers")
+        self.open_answers.setTabKeyNavigation(False)  # Tab leaves the table, arrows move in it
         self.open_answers.setAccessibleName(_("Open answers"))
         self.open_answers.setHorizontalHeaderLabels([_("Question"), _("Post"), _("Answer")])
         self.open_answers.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -267,6 +272,7 @@ class AnalysisView(QWidget):
         self.open_answers.setMinimumHeight(220)
 
         self.quotes = named(QTableWidget(0, 3), "interviewQuotes")
+        self.quotes.setTabKeyNavigation(False)  # Tab leaves the table, arrows move in it
         self.quotes.setAccessibleName(_("Quotes from interviews"))
         self.quotes.setHorizontalHeaderLabels([_("Theme"), _("Post"), _("Quote")])
         self.quotes.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)

@@ -36,7 +36,7 @@ from postapp.errors import ValidationError
 from postapp.i18n import _, format_date, format_exact_number, format_number, language, ngettext
 from postapp.survey import answering, responses
 from postapp.survey.form import AnswerValue, Choice, Form, Group, Question, QuestionType, pick
-from postapp.ui.forms import ERROR_STYLE
+from postapp.ui.appearance import error_style, muted_style
 from postapp.ui.messages import guarded, show_error
 from postapp.ui.naming import named
 
@@ -44,7 +44,6 @@ if TYPE_CHECKING:
     from postapp.store import Store
 
 TYPING_DELAY_MS = 400  # typed text is saved once the typing pauses, and at once when the field is left
-HINT_STYLE = "color: #555555;"
 DATE_FORMAT = "dd-MM-yyyy"  # what a date answer shows; answering.coerce reads it, and ISO, back
 
 
@@ -105,7 +104,7 @@ class QuestionRow(QWidget):
             hint_label = QLabel(hint)
             hint_label.setTextFormat(Qt.TextFormat.PlainText)
             hint_label.setWordWrap(True)
-            hint_label.setStyleSheet(HINT_STYLE)
+            hint_label.setStyleSheet(muted_style())
             small = hint_label.font()
             small.setPointSizeF(max(small.pointSizeF() * 0.9, 7.0))
             hint_label.setFont(small)
@@ -157,7 +156,7 @@ class QuestionRow(QWidget):
 
         self.error = named(QLabel(), f"error_{question.name}")
         self.error.setTextFormat(Qt.TextFormat.PlainText)  # messages may quote what was typed
-        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setStyleSheet(error_style())
         self.error.setWordWrap(True)
         self.error.hide()
         layout.addWidget(self.error)
@@ -329,14 +328,14 @@ class AnswerDialog(QDialog):
         heading.setBold(True)
         self.page_title.setFont(heading)
         self.progress = named(QLabel(), "pageProgress")
-        self.progress.setStyleSheet(HINT_STYLE)
+        self.progress.setStyleSheet(muted_style())
         self.stack = QStackedWidget()
         for page in self.pages:
             self.stack.addWidget(self._build_page(page))
         self.saved_hint = _("Every answer is saved as you go: you can close and continue later. "
                             "* means an answer is required.")
         self.status = named(QLabel(self.saved_hint), "answerStatus")
-        self.status.setStyleSheet(HINT_STYLE)
+        self.status.setStyleSheet(muted_style())
         self.status.setWordWrap(True)
 
         self.back_button = named(QPushButton(_("&Back")), "backButton")
@@ -434,7 +433,7 @@ class AnswerDialog(QDialog):
 
     def show_hint(self) -> None:
         self.status.setText(self.saved_hint)
-        self.status.setStyleSheet(HINT_STYLE)
+        self.status.setStyleSheet(muted_style())
 
     def update_buttons(self) -> None:
         last = self._next_index() is None
@@ -462,7 +461,7 @@ class AnswerDialog(QDialog):
         if found:
             count = len(found)
             self.status.setText(_("Please check the answers marked in red ({count}).").format(count=count))
-            self.status.setStyleSheet(ERROR_STYLE)
+            self.status.setStyleSheet(error_style())
             page_order = [q.name for q in answering.questions_on(self.pages[self.index])]
             first = next((self.rows[n] for n in page_order if n in found and not self.rows[n].isHidden()), None)
             if first is not None:
@@ -706,5 +705,5 @@ class AnswerDialog(QDialog):
         for name in on_page:
             self.rows[name].show_message(self.unreadable[name])
         self.status.setText(_("Please check the answers marked in red ({count}).").format(count=len(on_page)))
-        self.status.setStyleSheet(ERROR_STYLE)
+        self.status.setStyleSheet(error_style())
         self.rows[first].focus()

@@ -130,6 +130,7 @@ class InterviewDialog(QDialog):
         quotes_layout = QVBoxLayout(quotes_box)
         quotes_layout.setContentsMargins(0, 0, 0, 0)
         self.quotes = named(QTableWidget(0, 2), "quotes")
+        self.quotes.setTabKeyNavigation(False)  # Tab leaves the table, arrows move in it
         self.quotes.setAccessibleName(_("Quotes"))
         self.quotes.setHorizontalHeaderLabels([_("Theme"), _("Quote")])
         self.quotes.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
@@ -377,6 +378,7 @@ class InterviewsPanel(QWidget):
         self.prefs: Preferences | None = None
         self.note_ids: list[uuid.UUID] = []
         self.table = named(QTableWidget(0, 5), "interviewNotes")
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table, arrows move in it
         self.table.setAccessibleName(_("Interview notes"))
         self.table.setHorizontalHeaderLabels([_("Date"), _("Interviewee"), _("Post"), _("Themes"), _("Status")])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

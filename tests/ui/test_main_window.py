@@ -198,7 +198,7 @@ def test_an_unexpected_failure_opening_the_store_is_a_message(
         qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import postapp.store
 
-    def broken(path: object) -> None:
+    def broken(path: object, **_options: object) -> None:
         raise RuntimeError("something nobody expected")
 
     monkeypatch.setattr(postapp.store, "open_store", broken)

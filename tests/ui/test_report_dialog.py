@@ -112,7 +112,7 @@ def test_a_country_briefing_in_english_is_written_and_opened(qtbot: QtBot, demo_
     assert "Key stakeholders" in text and "The post's work per core task" in text
     assert "Good examples" not in text  # the section left unticked
     assert "Departmental confidential" in pages[0]
-    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix != ".sqlite3" and "sqlite3" not in p.name) \
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file() and "sqlite3" not in p.name) \
         == ["briefing.pdf"]  # no temporary file left beside it
     assert str(out) in dialog.status.text()
     assert dialog.findChild(report_dialog.QPushButton, "openPack").isVisible()
