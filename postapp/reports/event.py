@@ -96,22 +96,28 @@ def _event_attendance(event: Event) -> list[Flowable]:
     return story
 
 
-def _event_participants(event: Event, options: ReportOptions) -> tuple[list[Flowable], int]:
+def _participant_list(rows: list[tuple[Person, str]], third: str, options: ReportOptions
+                      ) -> tuple[list[Flowable], int]:
+    """Name, organisation and ``third`` (role or status) per person; sensitive persons left out and
+    counted unless the user included them."""
     story = chapter(_("Participants"))
-    listed = _listed(event)
-    shown = [(p, s) for p, s in listed if options.include_sensitive or not p.sensitive]
-    left_out = len(listed) - len(shown)
+    shown = [(p, extra) for p, extra in rows if options.include_sensitive or not p.sensitive]
+    left_out = len(rows) - len(shown)
     if left_out:
         story.append(para(ngettext("{count} sensitive contact left out.", "{count} sensitive contacts left out.",
                                    left_out).format(count=format_number(left_out)), bold=True))
     if not shown:
         return [*story, nothing(in_period=False)], left_out
     sensitive = _("sensitive")
-    story.append(table([_("Name"), _("Organisation"), _("Status")],
+    story.append(table([_("Name"), _("Organisation"), third],
                        [[Cell(f"{p.name} ({sensitive})" if p.sensitive else p.name, bold=p.sensitive),
-                         Cell(p.organisation.name if p.organisation is not None else "–"), Cell(_(s.label))]
-                        for p, s in shown], [170, 200, 112]))
+                         Cell(p.organisation.name if p.organisation is not None else "–"), Cell(extra)]
+                        for p, extra in shown], [165, 200, 117]))
     return story, left_out
+
+
+def _event_participants(event: Event, options: ReportOptions) -> tuple[list[Flowable], int]:
+    return _participant_list([(p, _(s.label)) for p, s in _listed(event)], _("Status"), options)
 
 
 def _attendance(activity: Activity) -> list[Flowable]:
@@ -145,21 +151,8 @@ def _attendance(activity: Activity) -> list[Flowable]:
 
 
 def _participants(activity: Activity, options: ReportOptions) -> tuple[list[Flowable], int]:
-    story = chapter(_("Participants"))
     persons = sorted((p for p in activity.persons if not p.is_deleted), key=lambda p: p.name.casefold())
-    shown = [p for p in persons if options.include_sensitive or not p.sensitive]
-    left_out = len(persons) - len(shown)
-    if left_out:
-        story.append(para(ngettext("{count} sensitive contact left out.", "{count} sensitive contacts left out.",
-                                   left_out).format(count=format_number(left_out)), bold=True))
-    if not shown:
-        return [*story, nothing(in_period=False)], left_out
-    sensitive = _("sensitive")
-    story.append(table([_("Name"), _("Organisation"), _("Role")],
-                       [[Cell(f"{p.name} ({sensitive})" if p.sensitive else p.name, bold=p.sensitive),
-                         Cell(p.organisation.name if p.organisation is not None else "–"), Cell(p.role or "–")]
-                        for p in shown], [160, 200, 122]))
-    return story, left_out
+    return _participant_list([(p, p.role or "–") for p in persons], _("Role"), options)
 
 
 def _follow_ups(activity: Activity) -> list[Flowable]:

@@ -43,6 +43,43 @@ class ActivityData:
     follow_ups: list[FollowUpData] = field(default_factory=list)
 
 
+CheckedFollowUp = tuple[FollowUpData, str, "dt.date | None", str]  # item, description, due date, owner
+
+
+def check_follow_ups(check: Checker, activity: Activity, items: list[FollowUpData]) -> list[CheckedFollowUp]:
+    """The follow-ups as typed, checked into ``check`` (fields ``follow_ups``); nothing is assigned yet,
+    so a refused edit elsewhere in the form leaves them as they were."""
+    stored = {f.id for f in activity.follow_ups}
+    checked = []
+    for item in items:
+        description = check.required("follow_ups", item.description, _("Follow-up"), 2000)
+        due = check.date("follow_ups", item.due_date, _("Due date"), required=False)
+        owner = check.text("follow_ups", item.owner, _("Owner"), 200)
+        if item.id is not None and item.id not in stored:
+            check.fail("follow_ups", _("A follow-up you edited was removed in the meantime; add it again."))
+        checked.append((item, description, due, owner))
+    return checked
+
+
+def apply_follow_ups(activity: Activity, checked: list[CheckedFollowUp], post_code: str) -> None:
+    """Edited in place and new ones added, so ids stay stable for sync; the ones no longer listed are
+    soft-deleted (their removal travels as a change)."""
+    stored = {f.id: f for f in activity.follow_ups}
+    listed = set()
+    for item, description, due, owner in checked:
+        follow_up = stored.get(item.id) if item.id is not None else None
+        if follow_up is None:
+            follow_up = FollowUp(post_code=post_code)
+            activity.follow_ups.append(follow_up)
+        follow_up.description, follow_up.owner, follow_up.due_date = description, owner, due
+        follow_up.done = item.done
+        listed.add(item.id)
+    now = utcnow()
+    for follow_up in stored.values():
+        if follow_up.id not in listed:
+            follow_up.deleted_at = now
+
+
 def _apply(session: Session, activity: Activity, data: ActivityData, post_code: str) -> None:
     check = Checker()
     try:
@@ -61,34 +98,13 @@ def _apply(session: Session, activity: Activity, data: ActivityData, post_code: 
     outcome = check.notes("outcome", data.outcome, _("Outcome"))
     persons = [p for p in (session.get(Person, i) for i in data.person_ids) if p and not p.is_deleted]
     orgs = [o for o in (session.get(Organisation, i) for i in data.organisation_ids) if o and not o.is_deleted]
-    stored = {f.id: f for f in activity.follow_ups}
-    follow_ups = []
-    for item in data.follow_ups:
-        description = check.required("follow_ups", item.description, _("Follow-up"), 2000)
-        due = check.date("follow_ups", item.due_date, _("Due date"), required=False)
-        owner = check.text("follow_ups", item.owner, _("Owner"), 200)
-        if item.id is not None and item.id not in stored:
-            check.fail("follow_ups", _("A follow-up you edited was removed in the meantime; add it again."))
-        follow_ups.append((item, description, due, owner))
+    follow_ups = check_follow_ups(check, activity, data.follow_ups)
     check.done()
     assert date is not None
     activity.core_task, activity.kind, activity.title, activity.date = task, kind, title, date
     activity.notes, activity.outcome = notes, outcome
     activity.persons, activity.organisations = persons, orgs
-    # Edited in place and new ones added, so ids stay stable for sync; the rest is soft-deleted.
-    listed = set()
-    for item, description, due, owner in follow_ups:
-        follow_up = stored.get(item.id) if item.id is not None else None
-        if follow_up is None:
-            follow_up = FollowUp(post_code=post_code)
-            activity.follow_ups.append(follow_up)
-        follow_up.description, follow_up.owner, follow_up.due_date = description, owner, due
-        follow_up.done = item.done
-        listed.add(item.id)
-    removed = [f for f in stored.values() if f.id not in listed]
-    now = utcnow()
-    for follow_up in removed:
-        follow_up.deleted_at = now
+    apply_follow_ups(activity, follow_ups, post_code)
 
 
 def create_activity(session: Session, data: ActivityData, post_code: str = "") -> Activity:

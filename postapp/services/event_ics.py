@@ -9,8 +9,6 @@ left out unless they are explicitly included too. The times keep the event's zon
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 import uuid
 from pathlib import Path
 from typing import NamedTuple
@@ -18,8 +16,7 @@ from typing import NamedTuple
 from sqlalchemy.orm import Session
 
 from postapp.domain import Event, ParticipantStatus
-from postapp.errors import PostAppError
-from postapp.i18n import _
+from postapp.files import write_atomically
 from postapp.services.events import get_event, live_participants, local_end, local_start
 
 PRODID = "-//PostApp IMVO//EN"
@@ -71,30 +68,6 @@ def calendar_bytes(event: Event, include_attendees: bool = False, include_sensit
     start, end = local_start(event), local_end(event)
     calendar.add_missing_timezones(first_date=dt.date(start.year, 1, 1), last_date=dt.date(end.year + 2, 1, 1))
     return calendar.to_ical(), listed, left_out
-
-
-def write_atomically(path: Path, content: bytes) -> None:
-    """Writes through a temporary file in the same folder and a rename: a file that was there stays whole
-    if anything fails, and a half-written file never carries the name."""
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise PostAppError(_("Could not write {path}: {problem}").format(
-            path=path, problem=exc.strerror or exc)) from exc
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except OSError as exc:
-        Path(temp).unlink(missing_ok=True)
-        raise PostAppError(_("Could not write {path}: {problem}").format(
-            path=path, problem=exc.strerror or exc)) from exc
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def export_ics(session: Session, event_id: uuid.UUID, path: Path, include_attendees: bool = False,

@@ -28,7 +28,6 @@ from postapp.domain import (
     Event,
     EventFormat,
     EventParticipant,
-    FollowUp,
     Gender,
     Organisation,
     OrganisationKind,
@@ -40,7 +39,7 @@ from postapp.domain.base import utcnow
 from postapp.domain.persons import person_tag
 from postapp.errors import NotFoundError, PostAppError
 from postapp.i18n import N_, _, format_number
-from postapp.services.activities import FollowUpData
+from postapp.services.activities import FollowUpData, apply_follow_ups, check_follow_ups
 from postapp.services.records import get_live
 from postapp.services.validation import Checker
 
@@ -186,15 +185,7 @@ def _apply(session: Session, event: Event, activity: Activity, data: EventData, 
             label=_("Capacity"), minimum=format_number(0), maximum=format_number(MAX_CAPACITY)))
     notes = check.notes("notes", data.notes, _("Notes"))
     evaluation = check.notes("evaluation", data.evaluation, _("Evaluation"))
-    stored_follow_ups = {f.id: f for f in activity.follow_ups}
-    follow_ups = []
-    for item in data.follow_ups:
-        description = check.required("follow_ups", item.description, _("Follow-up"), 2000)
-        due = check.date("follow_ups", item.due_date, _("Due date"), required=False)
-        owner = check.text("follow_ups", item.owner, _("Owner"), 200)
-        if item.id is not None and item.id not in stored_follow_ups:
-            check.fail("follow_ups", _("A follow-up you edited was removed in the meantime; add it again."))
-        follow_ups.append((item, description, due, owner))
+    follow_ups = check_follow_ups(check, activity, data.follow_ups)
     wanted: dict[uuid.UUID, ParticipantStatus] = {}
     if data.participants is not None:
         for participant in data.participants:
@@ -213,21 +204,9 @@ def _apply(session: Session, event: Event, activity: Activity, data: EventData, 
     activity.date = starts.astimezone(tz).date()
     event.format, event.starts_at, event.ends_at, event.timezone = fmt, starts, ends, tz.key
     event.location, event.capacity, event.evaluation = location, capacity, evaluation
-    now = utcnow()
-    listed = set()
-    for item, description, due, owner in follow_ups:
-        follow_up = stored_follow_ups.get(item.id) if item.id is not None else None
-        if follow_up is None:
-            follow_up = FollowUp(post_code=post_code)
-            activity.follow_ups.append(follow_up)
-        follow_up.description, follow_up.owner, follow_up.due_date = description, owner, due
-        follow_up.done = item.done
-        listed.add(item.id)
-    for follow_up in stored_follow_ups.values():
-        if follow_up.id not in listed:
-            follow_up.deleted_at = now
+    apply_follow_ups(activity, follow_ups, post_code)
     if data.participants is not None:
-        _set_participants(event, wanted, post_code, now)
+        _set_participants(event, wanted, post_code, utcnow())
 
 
 def _set_participants(event: Event, wanted: dict[uuid.UUID, ParticipantStatus], post_code: str,

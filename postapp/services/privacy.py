@@ -26,8 +26,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +51,7 @@ from postapp.domain.activities import activity_person
 from postapp.domain.base import utcnow
 from postapp.domain.cases import case_person
 from postapp.errors import NotFoundError, PostAppError, ValidationError
+from postapp.files import write_atomically
 from postapp.i18n import _, format_date, format_datetime, ngettext
 from postapp.services.contacts import get_person
 from postapp.services.validation import Checker
@@ -328,21 +327,7 @@ def write_export(data: dict[str, Any], path: Path) -> Path:
     stays whole if writing fails, and a half-written file never carries the name."""
     content = (export_text(data) if path.suffix.lower() == ".txt"
                else json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    folder = path.parent if str(path.parent) else Path(".")
-    temp = None
-    try:
-        # mkstemp's owner-only permissions suit a file of personal data.
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except OSError as exc:
-        if temp is not None:
-            Path(temp).unlink(missing_ok=True)
-        raise PostAppError(_("Could not write {path}: {problem}").format(
-            path=path, problem=exc.strerror or exc)) from exc
+    write_atomically(path, content)  # owner-only permissions: a file of personal data
     return path
 
 

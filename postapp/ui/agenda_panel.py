@@ -8,14 +8,12 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QPushButton,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
@@ -28,7 +26,7 @@ from postapp.i18n import _, format_date, format_number, ngettext
 from postapp.services import agenda
 from postapp.ui.lazy_model import LazyTableModel, configure_table
 from postapp.ui.messages import guarded, show_error
-from postapp.ui.naming import named
+from postapp.ui.naming import named, new_record_button
 
 if TYPE_CHECKING:
     from postapp.store import Store
@@ -105,15 +103,9 @@ class AgendaPanel(QWidget):
         for combo in (self.topic_filter, self.counterpart_filter):
             combo.currentIndexChanged.connect(lambda _i: self.refresh_entries())
         self.count = named(QLabel(), "agendaCount")
-        self.new_button = named(QPushButton(_("&New entry…")), "newAgendaEntry")
-        self.new_button.setToolTip(_("A new entry in the agenda-setting log (Ctrl+N)"))
-        self.new_button.setEnabled(False)
-        self.new_button.clicked.connect(self.new_entry)
-        new_action = named(QAction(_("New agenda entry"), self), "actionNewAgendaEntry")
-        new_action.setShortcut(QKeySequence.StandardKey.New)
-        new_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        new_action.triggered.connect(self.new_entry)
-        self.addAction(new_action)
+        self.new_button = new_record_button(
+            self, _("&New entry…"), _("A new entry in the agenda-setting log (Ctrl+N)"), "newAgendaEntry",
+            _("New agenda entry"), "actionNewAgendaEntry", self.new_entry)
 
         filters = QHBoxLayout()
         topic_label = QLabel(_("To&pic:"))

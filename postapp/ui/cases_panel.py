@@ -7,16 +7,15 @@ import datetime as dt
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
+from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTableView, QVBoxLayout, QWidget
 
 from postapp.domain import CaseStatus
 from postapp.i18n import _, format_date, format_number, ngettext
 from postapp.services import cases
 from postapp.ui.lazy_model import LazyTableModel, configure_table
 from postapp.ui.messages import guarded, show_error
-from postapp.ui.naming import named
+from postapp.ui.naming import named, new_record_button
 
 if TYPE_CHECKING:
     from postapp.store import Store
@@ -62,15 +61,8 @@ class CasesPanel(QWidget):
             self.status_filter.addItem(_(status.label), status.value)
         self.status_filter.currentIndexChanged.connect(lambda _i: self.refresh())
         self.count = named(QLabel(), "caseCount")
-        self.new_button = named(QPushButton(_("&New case…")), "newCase")
-        self.new_button.setToolTip(_("A new support case (Ctrl+N)"))
-        self.new_button.setEnabled(False)
-        self.new_button.clicked.connect(self.new_case)
-        new_action = named(QAction(_("New case"), self), "actionNewCase")
-        new_action.setShortcut(QKeySequence.StandardKey.New)
-        new_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        new_action.triggered.connect(self.new_case)
-        self.addAction(new_action)
+        self.new_button = new_record_button(self, _("&New case…"), _("A new support case (Ctrl+N)"), "newCase",
+                                            _("New case"), "actionNewCase", self.new_case)
         header = QHBoxLayout()
         filter_label = QLabel(_("Sho&w:"))
         filter_label.setBuddy(self.status_filter)

@@ -8,13 +8,11 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -32,7 +30,7 @@ from postapp.ui.case_dialog import date_edit, date_text
 from postapp.ui.forms import NotesEdit
 from postapp.ui.lazy_model import LazyTableModel, configure_table
 from postapp.ui.messages import guarded, show_error
-from postapp.ui.naming import named
+from postapp.ui.naming import named, new_record_button
 from postapp.ui.record_form import RecordForm
 
 if TYPE_CHECKING:
@@ -164,15 +162,8 @@ class KnowledgeNotesPanel(QWidget):
         for combo in (self.sector_filter, self.theme_filter):
             combo.currentIndexChanged.connect(lambda _i: self.refresh_list())
         self.count = named(QLabel(), "noteCount")
-        self.new_button = named(QPushButton(_("&New note…")), "newNote")
-        self.new_button.setToolTip(_("A new knowledge note (Ctrl+N)"))
-        self.new_button.setEnabled(False)
-        self.new_button.clicked.connect(self.new_note)
-        new_action = named(QAction(_("New knowledge note"), self), "actionNewNote")
-        new_action.setShortcut(QKeySequence.StandardKey.New)
-        new_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        new_action.triggered.connect(self.new_note)
-        self.addAction(new_action)
+        self.new_button = new_record_button(self, _("&New note…"), _("A new knowledge note (Ctrl+N)"), "newNote",
+                                            _("New knowledge note"), "actionNewNote", self.new_note)
         self.form = NoteForm()
         self.form.saved.connect(self._written)
         self.form.deleted.connect(self._written)
