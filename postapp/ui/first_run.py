@@ -544,9 +544,10 @@ class FirstRunWizard(QWizard):
                                 _("PostApp is not set up yet. Start with the default settings (you can change "
                                   "them under File › Preferences), or quit and answer the questions next time?"),
                                 QMessageBox.StandardButton.NoButton, self), "firstRunCancel")
-        defaults = box.addButton(_("Start with the &defaults"), QMessageBox.ButtonRole.AcceptRole)
-        quit_ = box.addButton(_("&Quit PostApp"), QMessageBox.ButtonRole.DestructiveRole)
-        back = box.addButton(_("&Back to the questions"), QMessageBox.ButtonRole.RejectRole)
+        defaults = named(box.addButton(_("Start with the &defaults"), QMessageBox.ButtonRole.AcceptRole),
+                         "cancelStartWithDefaults")
+        quit_ = named(box.addButton(_("&Quit PostApp"), QMessageBox.ButtonRole.DestructiveRole), "cancelQuit")
+        back = named(box.addButton(_("&Back to the questions"), QMessageBox.ButtonRole.RejectRole), "cancelBack")
         box.setDefaultButton(back)
         box.setEscapeButton(back)
         box.exec()

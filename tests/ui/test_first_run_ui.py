@@ -248,17 +248,28 @@ def test_a_failure_on_finish_keeps_the_wizard_open_and_says_what_was_done(
     assert not prefs.first_run_done and wizard.outcome == ""
 
 
-def answer_cancel(qtbot: QtBot, button_text: str) -> None:
-    def click() -> None:
+CANCEL_BUTTONS = {"Back to the questions": "cancelBack", "Quit PostApp": "cancelQuit",
+                  "Start with the defaults": "cancelStartWithDefaults"}
+
+
+def answer_cancel(qtbot: QtBot, button_text: str, tries: int = 500) -> None:
+    """Clicks the button (found by name: its text is in the wizard's language) once the question shows;
+    gives up after ``tries`` × 20 ms so a missing question fails the test instead of hanging it."""
+    def click(left: int) -> None:
         for widget in QApplication.topLevelWidgets():
             if isinstance(widget, QMessageBox) and widget.objectName() == "firstRunCancel" and widget.isVisible():
-                for button in widget.findChildren(QPushButton):
-                    if button.text().replace("&", "") == button_text:
-                        button.click()
-                        return
-        QTimer.singleShot(20, click)
+                button = widget.findChild(QPushButton, CANCEL_BUTTONS[button_text])
+                assert button is not None
+                button.click()
+                return
+        if left:
+            QTimer.singleShot(20, lambda: click(left - 1))
+        else:
+            for widget in QApplication.topLevelWidgets():
+                if isinstance(widget, QMessageBox) and widget.isVisible():
+                    widget.reject()  # unblock the test; its assertions then fail
 
-    QTimer.singleShot(20, click)
+    QTimer.singleShot(20, lambda: click(tries))
 
 
 def test_cancel_asks_to_quit_or_start_with_the_defaults(qtbot: QtBot, prefs: Preferences,
