@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from postapp.coretasks import CoreTask
-from postapp.i18n import _, format_date, format_number, ngettext
+from postapp.i18n import N_, _, format_date, format_number, ngettext
 from postapp.ui.messages import guarded
 
 if TYPE_CHECKING:
@@ -44,11 +44,11 @@ TARGET = Qt.ItemDataRole.UserRole  # (workspace key, record id or None, record k
 
 # Quick-add: (object name of the button here, its label, the workspace, the "new" button there).
 QUICK_ADD: list[tuple[str, str, str, str]] = [
-    ("homeNewPerson", "New &person", CONTACTS, "newContact"),
-    ("homeNewEvent", "New &event", CoreTask.AWARENESS.value, "newEvent"),
-    ("homeNewCase", "New support &case", CoreTask.SUPPORT.value, "newCase"),
-    ("homeNewAgendaEntry", "New agenda entr&y", CoreTask.AGENDA.value, "newAgendaEntry"),
-    ("homeNewNote", "New knowledge &note", CoreTask.EXPERTISE.value, "newNote"),
+    ("homeNewPerson", N_("New &person"), CONTACTS, "newContact"),
+    ("homeNewEvent", N_("New &event"), CoreTask.AWARENESS.value, "newEvent"),
+    ("homeNewCase", N_("New support &case"), CoreTask.SUPPORT.value, "newCase"),
+    ("homeNewAgendaEntry", N_("New agenda entr&y"), CoreTask.AGENDA.value, "newAgendaEntry"),
+    ("homeNewNote", N_("New knowledge &note"), CoreTask.EXPERTISE.value, "newNote"),
 ]
 
 
