@@ -105,6 +105,7 @@ def cmd_erase(args: argparse.Namespace) -> int:
                 return 1
         with store.session() as session:
             result = privacy.erase_person(session, person_id, reason=args.reason, erased_by=args.by or _login())
+        privacy.fold_log(store)
     finally:
         store.close()
     print(result.summary())

@@ -325,3 +325,17 @@ def test_cli_on_a_damaged_store_points_at_the_restore(filled: Path, capsys: pyte
     assert "damaged" in err and "postapp backup restore" in err
     assert main(["--db", str(filled), "backup", "restore", str(good), "--yes"]) == 0
     assert len(names_in(filled)) == 400
+
+
+def test_only_damage_counts_as_damage(tmp_path):
+    # "Not a database" is damage; a file that cannot be opened at all is not (it would have staff restore
+    # an old backup over a sound file): that error is raised as it is.
+    import sqlite3 as sqlite
+
+    from postapp.store import integrity
+
+    junk = tmp_path / "junk.sqlite3"
+    junk.write_bytes(b"hello world" * 100)
+    assert integrity.problems(junk) == ["file is not a database"]
+    with pytest.raises(sqlite.OperationalError):
+        integrity.problems(tmp_path / "no such folder" / "post.sqlite3")

@@ -194,8 +194,29 @@ def test_a_failure_after_the_store_was_made_keeps_it_empty_and_the_first_run_ope
         first_run.apply(choices(demo=True, enrolment_file=enrolment_file(tmp_path), data_folder=folder), prefs,
                         keys_folder=tmp_path / "keys")
     assert "Nothing of the demo data or the enrolment was kept" in str(raised.value)
-    assert len(raised.value.done) == 1 and "Created the data file" in raised.value.done[0]
+    # The file it had just made goes too: left behind, it would make the next start skip the wizard.
+    assert raised.value.done == ["The new data file was removed again."]
     assert prefs == UNTOUCHED
+    assert not (folder / "postapp.sqlite3").exists()
+
+
+def test_a_failure_keeps_a_data_file_that_was_there_before_as_it_was(
+        tmp_path: Path, user_data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import postapp.sync.enrolment
+    from postapp.store import open_store
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    open_store(folder / "postapp.sqlite3").close()
+
+    def failing_enrol(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(postapp.sync.enrolment, "enrol", failing_enrol)
+    with pytest.raises(FirstRunError) as raised:
+        first_run.apply(choices(demo=True, enrolment_file=enrolment_file(tmp_path), data_folder=folder),
+                        FakePrefs(), keys_folder=tmp_path / "keys")
+    assert "Opened the existing data file" in raised.value.done[0]
     assert persons(folder / "postapp.sqlite3") == 0  # the demo went with the failed enrolment
 
 
@@ -205,7 +226,7 @@ def test_cancelling_the_demo_leaves_the_store_empty(tmp_path: Path, user_data: P
     with pytest.raises(FirstRunError, match="cancelled"):
         first_run.apply(choices(demo=True, data_folder=folder), prefs, keys_folder=tmp_path / "keys",
                         progress=lambda step, done, total: done == 0)
-    assert prefs == UNTOUCHED and persons(folder / "postapp.sqlite3") == 0
+    assert prefs == UNTOUCHED and not (folder / "postapp.sqlite3").exists()
 
 
 def test_the_post_is_checked_field_by_field() -> None:

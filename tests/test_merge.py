@@ -8,6 +8,7 @@ from privacy_world import LINK_TABLES, build, consistency, found_by_search, refe
 from sqlalchemy import select
 
 from postapp.domain import EventParticipant, LawfulBasis, ParticipantStatus, Person
+from postapp.domain.base import utcnow
 from postapp.errors import NotFoundError, PostAppError
 from postapp.services import contacts, merge
 
@@ -117,3 +118,17 @@ def test_consent_date_kept_is_the_later_one(store):
         assert s.get(Person, ids[0]).consent_date == late
         kept = s.get(Person, ids[2])
         assert kept.lawful_basis == LawfulBasis.PUBLIC_TASK  # the kept person's own basis wins
+
+
+def test_a_live_place_of_the_duplicate_revives_the_place_the_kept_person_was_taken_off(store):
+    w = build(store)
+    with store.session() as s:  # the kept person was taken off the event; the twin attended it
+        kept_place = s.scalars(select(EventParticipant).where(EventParticipant.event_id == w.event,
+                                                              EventParticipant.person_id == w.kept)).one()
+        kept_place.deleted_at = utcnow()
+    with store.session() as s:
+        merge.merge_persons(s, w.kept, w.twin)
+    with store.read() as s:
+        places = s.scalars(select(EventParticipant).where(EventParticipant.event_id == w.event,
+                                                          EventParticipant.person_id == w.kept)).all()
+        assert [(p.status, p.deleted_at) for p in places] == [(ParticipantStatus.ATTENDED, None)]

@@ -229,8 +229,9 @@ def test_erased_text_is_not_left_in_the_data_file(store):
     w = build(store)
     with store.session() as s:
         privacy.erase_person(s, w.kept, reason="request")
-    with store.engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    privacy.fold_log(store)  # as the CLI and the window do after the commit
+    wal = store.path.with_name(store.path.name + "-wal")
+    assert not wal.exists() or b"an.nguyen@delta.example" not in wal.read_bytes()  # before closing
     store.close()
     raw = store.path.read_bytes()
     assert b"an.nguyen@delta.example" not in raw
@@ -268,6 +269,25 @@ def test_an_erased_person_cannot_be_erased_or_exported_again(store):
         privacy.erase_person(s, w.other)
     with pytest.raises(NotFoundError), store.read() as s:
         privacy.export_person(s, w.other)
+
+
+def test_a_person_deleted_the_ordinary_way_can_still_be_found_exported_and_erased(store):
+    # A soft delete keeps every field: the data is still held, so the data subject's rights still apply.
+    w = build(store)
+    with store.session() as s:
+        person = s.get(Person, w.other)
+        name = person.name
+        contacts.delete_person(s, w.other)
+    with store.read() as s:
+        assert privacy.find_person(s, name).id == w.other
+        assert privacy.export_person(s, w.other)["person"]["name"] == name
+    with store.session() as s:
+        privacy.erase_person(s, w.other, reason="Asked in person")
+    with store.read() as s:
+        erased = s.get(Person, w.other)
+        assert erased.name == privacy.ERASED_NAME and not erased.email and not erased.phone
+        with pytest.raises(NotFoundError):
+            privacy.find_person(s, name)
 
 
 # --- command line ------------------------------------------------------------------------------

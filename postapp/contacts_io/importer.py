@@ -30,7 +30,7 @@ from postapp.domain.base import utcnow
 from postapp.domain.persons import person_tag
 from postapp.errors import PostAppError
 from postapp.i18n import _, format_number, ngettext
-from postapp.services.validation import Checker
+from postapp.services.validation import MAX_NOTES, Checker
 from postapp.store import search_index
 
 if TYPE_CHECKING:
@@ -363,7 +363,7 @@ def write(store: Store, plan: ImportPlan, options: ImportOptions | None = None, 
                     notes = row.notes
                     org_id = org_ids.get(org_key) if org_key else None
                     if org_key and org_id is None:
-                        notes = f"{notes}\n\n{unmatched_label}: {row.organisation}".strip()
+                        notes = f"{notes}\n\n{unmatched_label}: {row.organisation}".strip()[:MAX_NOTES]
                     people.append({
                         "id": person_id, "created_at": stored.now, "updated_at": stored.now, "post_code": post_code,
                         "deleted_at": None, "name": row.name, "email": row.email, "phone": row.phone,
@@ -376,6 +376,10 @@ def write(store: Store, plan: ImportPlan, options: ImportOptions | None = None, 
                 result.persons += len(batch)
                 if progress is not None and not progress(result.persons, total):
                     raise ImportCancelled(_("The import was cancelled; nothing was imported."))
+        # A Cancel pressed during the last batch or the index rebuild still counts: nothing is committed
+        # until this last look.
+        if progress is not None and not progress(result.persons, len(rows)):
+            raise ImportCancelled(_("The import was cancelled; nothing was imported."))
     return result
 
 

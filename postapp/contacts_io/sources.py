@@ -128,6 +128,9 @@ def detect_encoding(path: Path, head: bytes) -> tuple[str, list[str]]:
                          "accented letters look right in the preview.")]
 
 
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy Office documents (.xls, .doc)
+
+
 def detect_kind(path: Path, head: bytes) -> SourceKind:
     suffix = path.suffix.lower()
     if head.startswith(b"PK\x03\x04") or suffix in (".xlsx", ".xlsm"):
@@ -146,6 +149,10 @@ def open_source(path: Path | str) -> Source:
     path = Path(path)
     _size_checked(path)
     head = _head(path)
+    if head.startswith(OLE2_MAGIC) or path.suffix.lower() == ".xls":
+        # The old Excel format: read as text it would give columns of rubbish, not an error.
+        raise FileRefused(_("{path} is an old Excel file (.xls). Open it in Excel and save it as .xlsx or as "
+                            "CSV, then import that file.").format(path=path.name))
     kind = detect_kind(path, head)
     if kind is SourceKind.XLSX:
         headers, notices = _xlsx_headers(path)
@@ -164,6 +171,9 @@ def open_source(path: Path | str) -> Source:
         except csv.Error as exc:
             raise FileRefused(_("The first row of {path} cannot be read as CSV: {problem}").format(
                 path=path.name, problem=exc)) from exc
+        except UnicodeDecodeError as exc:
+            raise FileRefused(_("Row {row} holds characters that are not {encoding}.").format(
+                row=1, encoding=source.encoding)) from exc
     if first is None or not any(cell.strip() for cell in first):
         raise FileRefused(_("The first row of {path} is empty; it must hold the column headings.").format(
             path=path.name))

@@ -141,7 +141,8 @@ def collection_paused() -> Iterator[None]:
     read, the rows), none of them in a cycle: reference counting frees them all. Yet each 700 new ones
     start a collection, and every so often one that walks the whole heap, which cost a quarter of the
     ingest's time in ``bench/hq_ingest.py``. Nested and concurrent pauses count: the collector is on
-    again once the last one ends, unless it was off before the first began."""
+    again once the last one ends, unless it was off before the first began; each ingest that ends while
+    others still run collects the young generations itself."""
     global _pausers, _resume
     with _pause_lock:
         if _pausers == 0:
@@ -155,6 +156,10 @@ def collection_paused() -> Iterator[None]:
             _pausers -= 1
             if _pausers == 0 and _resume:
                 gc.enable()
+            elif _resume:
+                # Other ingests still run (a busy server overlaps them without end): collect the
+                # youngest generations now, so cycles made meanwhile (sessions, ORM state) never pile up.
+                gc.collect(1)
 
 
 def ingest(session: Session, data: bytes, hq_keys: KeyPair, hq_id: str, *, via: str = FILE,

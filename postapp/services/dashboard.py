@@ -202,7 +202,7 @@ def _note_reviews(conn: Connection, window: _Window, limit: int) -> tuple[list[D
 def _local_date(moment: dt.datetime, zone: str) -> dt.date:
     try:
         return moment.astimezone(zoneinfo.ZoneInfo(zone)).date()
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name that is a folder
         return moment.date()
 
 

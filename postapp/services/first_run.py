@@ -238,9 +238,18 @@ def apply(choices: Choices, prefs: Settings, *, keys_folder: Path | None = None,
     try:
         outcome.done.append((_("Opened the existing data file {path}.") if existed else
                              _("Created the data file {path}.")).format(path=store.path))
-        _fill(store, choices, enrolment, outcome, keys_folder, progress)
+        problem = _fill(store, choices, enrolment, outcome, keys_folder, progress)
     finally:
         store.close()
+    if problem is not None:
+        if not existed:
+            # A data file left behind would make the next start skip the wizard (an existing data file
+            # means someone already works with the app) and open with no post set up.
+            for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+                leftover.unlink(missing_ok=True)
+            outcome.done = [_("The new data file was removed again.")]
+        raise FirstRunError(_("{problem} Nothing of the demo data or the enrolment was kept. What was done: "
+                              "{done}").format(problem=problem, done=" ".join(outcome.done)), outcome.done)
     prefs.language = choices.language
     prefs.post_code = (enrolment.post_code if enrolment is not None else choices.post_code).strip().upper()
     prefs.post_name = (enrolment.post_name if enrolment is not None and enrolment.post_name
@@ -257,8 +266,9 @@ def apply(choices: Choices, prefs: Settings, *, keys_folder: Path | None = None,
 
 
 def _fill(store: Store, choices: Choices, enrolment: Enrolment | None, outcome: Outcome,
-          keys_folder: Path | None, progress: Progress) -> None:
-    """Demo data and the enrolment, in one transaction: both or neither."""
+          keys_folder: Path | None, progress: Progress) -> str | None:
+    """Demo data and the enrolment, in one transaction: both or neither. Returns the problem, in the
+    user's words, when it failed (and nothing of it was kept)."""
     from postapp import demo
 
     added: list[str] = []
@@ -290,10 +300,9 @@ def _fill(store: Store, choices: Choices, enrolment: Enrolment | None, outcome: 
                 added.append(_("Enrolled as post {post} with headquarters {hq}.").format(
                     post=enrolment.post_code, hq=enrolment.hq_id))
     except Exception as exc:
-        done = " ".join(outcome.done)
-        raise FirstRunError(_("{problem} Nothing of the demo data or the enrolment was kept. What was done: "
-                              "{done}").format(problem=_describe(exc), done=done), outcome.done) from exc
+        return _describe(exc)
     outcome.done.extend(added)
+    return None
 
 
 def _describe(exc: Exception) -> str:

@@ -93,13 +93,20 @@ def fold(text: str | None) -> str:
         return ""
     if text.isascii():
         return text.lower()
-    return _fold_unicode(text)
+    # Titles and names are cached (SQLite calls this per row at every keystroke); long texts (notes,
+    # bodies of up to 100,000 characters) are not, so the cache stays small.
+    return _fold_cached(text) if len(text) <= CACHED_LENGTH else _fold_unicode(text)
+
+
+CACHED_LENGTH = 300
 
 
 @functools.lru_cache(maxsize=4096)
+def _fold_cached(text: str) -> str:
+    return _fold_unicode(text)
+
+
 def _fold_unicode(text: str) -> str:
-    # Cached: SQLite calls the function once per field and word for the same row, and again at the
-    # next keystroke; the small tables fit.
     decomposed = unicodedata.normalize("NFKD", text.translate(_LETTERS))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 

@@ -81,15 +81,19 @@ def person_links() -> list[PersonLink]:
 
 
 def _best_status(session: Session, keep: uuid.UUID, drop: uuid.UUID) -> None:
-    """On an event both were on, the kept person's place gets the better of the two statuses."""
+    """On an event both were on, the kept person's place gets the better of the two live statuses; a
+    place the kept person was taken off (soft-deleted) comes back when the duplicate's place is live."""
     theirs = dict(session.execute(select(EventParticipant.event_id, EventParticipant.status)
-                                  .where(EventParticipant.person_id == drop)).all())
+                                  .where(EventParticipant.person_id == drop,
+                                         EventParticipant.deleted_at.is_(None))).all())
     if not theirs:
         return
     for row in session.scalars(select(EventParticipant).where(EventParticipant.person_id == keep,
                                                               EventParticipant.event_id.in_(list(theirs)))):
         other = theirs[row.event_id]
-        if STATUS_RANK.index(other) < STATUS_RANK.index(row.status):
+        if row.deleted_at is not None:
+            row.deleted_at, row.status = None, other
+        elif STATUS_RANK.index(other) < STATUS_RANK.index(row.status):
             row.status = other
     session.flush()
 

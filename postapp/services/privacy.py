@@ -53,8 +53,8 @@ from postapp.domain.cases import case_person
 from postapp.errors import NotFoundError, PostAppError, ValidationError
 from postapp.files import write_atomically
 from postapp.i18n import _, format_date, format_datetime, ngettext
-from postapp.services.contacts import get_person
 from postapp.services.validation import Checker
+from postapp.store import Store
 
 DEFAULT_RETENTION_YEARS = 2
 MAX_RETENTION_YEARS = 50
@@ -71,21 +71,34 @@ class AmbiguousPersonError(PostAppError):
         self.candidates = candidates
 
 
+def held_person(session: Session, person_id: uuid.UUID) -> Person:
+    """The person whose data the file still holds: a live one, or one deleted the ordinary way (a soft
+    delete keeps every field, so it must still be exportable and erasable); not one already erased."""
+    person = session.get(Person, person_id)
+    if person is None or (person.is_deleted and person.name == ERASED_NAME and not person.email):
+        raise NotFoundError(_("This person no longer exists."))
+    return person
+
+
 def find_person(session: Session, text: str) -> Person:
-    """The live person meant by ``text``: an id, an e-mail address or an exact name (ignoring case)."""
+    """The person meant by ``text``: an id, an e-mail address or an exact name (ignoring case). Live
+    persons first; when none matches, persons deleted the ordinary way, whose data is still held."""
     wanted = text.strip()
     if not wanted:
         raise NotFoundError(_("Name a person: their id, e-mail address or exact name."))
-    live = Person.deleted_at.is_(None)
     try:
         person_id = uuid.UUID(wanted)
     except ValueError:
         person_id = None
     if person_id is not None:
-        return get_person(session, person_id)
+        return held_person(session, person_id)
     column = Person.email if "@" in wanted else Person.name
-    matches = list(session.scalars(select(Person).where(live, column.collate("NOCASE") == wanted)
-                                   .order_by(Person.name, Person.id).limit(51)))
+    matches: list[Person] = []
+    for which in (Person.deleted_at.is_(None), Person.deleted_at.is_not(None) & (Person.name != ERASED_NAME)):
+        matches = list(session.scalars(select(Person).where(which, column.collate("NOCASE") == wanted)
+                                       .order_by(Person.name, Person.id).limit(51)))
+        if matches:
+            break
     if not matches:
         raise NotFoundError(_("No person with the id, e-mail address or name '{text}'.").format(text=wanted[:80]))
     if len(matches) > 1:
@@ -243,7 +256,7 @@ def _iso(value: dt.date | dt.datetime | None) -> str | None:
 
 def export_person(session: Session, person_id: uuid.UUID) -> dict[str, Any]:
     """Everything the post holds on one person, as plain JSON-ready data."""
-    person = get_person(session, person_id)
+    person = held_person(session, person_id)
     org = person.organisation
     activities = list(session.scalars(
         select(Activity).join(activity_person, activity_person.c.activity_id == Activity.id)
@@ -409,10 +422,12 @@ def _blank(session: Session, person: Person) -> int:
 def erase_person(session: Session, person_id: uuid.UUID, reason: str = "", erased_by: str = "") -> ErasureResult:
     """Erases a person's personal data (see the module docstring), and that of the copies merged into
     them; one transaction, the caller's. One erasure log entry per record."""
-    person = get_person(session, person_id)
-    clean_reason = _check_reason(person, reason)
-    found = mentions(session, person.name, person.email)
+    person = held_person(session, person_id)
     copies = merged_copies(session, person.id)
+    clean_reason = _check_reason(person, reason)
+    for copy in copies:  # a copy merged in may be spelled otherwise ("J. de Vries"): not in the log either
+        _check_reason(copy, reason)
+    found = mentions(session, person.name, person.email)
     # Deleted and overwritten content is zeroed, not left readable in free pages of the file.
     session.connection().exec_driver_sql("PRAGMA secure_delete = ON")
     now, who = utcnow(), erased_by.strip()[:200]
@@ -428,6 +443,14 @@ def erase_person(session: Session, person_id: uuid.UUID, reason: str = "", erase
     # FTS5 keeps deleted terms in its segments until they are merged: merge now.
     session.connection().exec_driver_sql("INSERT INTO contact_fts(contact_fts) VALUES ('optimize')")
     return ErasureResult(person_id, entries[0].links_removed, entries[0].id, found, len(copies))
+
+
+def fold_log(store: Store) -> None:
+    """After an erasure has been committed: the write-ahead log still holds the pages as they were before
+    (with the name in them) until SQLite folds it into the data file; fold it now and empty it. Best
+    effort: another connection reading at this moment only delays it to the next checkpoint."""
+    with store.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def erasure_log(session: Session) -> list[ErasureEntry]:

@@ -45,6 +45,19 @@ def check_structure(path: Path) -> None:
         raise CorruptStoreError(f"file is {size} bytes; its header counts {pages} pages of {page_size} bytes")
 
 
+SQLITE_CORRUPT, SQLITE_NOTADB = 11, 26
+
+
+def _damage_or_raise(exc: sqlite3.Error) -> list[str]:
+    """Only a damaged file or one that is not a database is damage. "Database is locked", a folder that
+    cannot be read, a full disk are not: reporting them as damage would have staff restore an old backup
+    over a sound file, so they are raised as they are (the callers turn them into their own messages)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None and code & 0xFF not in (SQLITE_CORRUPT, SQLITE_NOTADB):
+        raise exc
+    return [str(exc)]
+
+
 def problems(path: Path, depth: Depth = "quick") -> list[str]:
     """What ``PRAGMA quick_check`` (or ``integrity_check``) finds wrong; empty when the file is sound. A
     file SQLite cannot read at all gives its error."""
@@ -52,11 +65,11 @@ def problems(path: Path, depth: Depth = "quick") -> list[str]:
     try:
         con = sqlite3.connect(path.absolute().as_uri() + "?mode=ro", uri=True)
     except sqlite3.Error as exc:
-        return [str(exc)]
+        return _damage_or_raise(exc)
     try:
         rows = [str(r[0]) for r in con.execute(f"PRAGMA {pragma}").fetchall()]
     except sqlite3.DatabaseError as exc:
-        return [str(exc)]
+        return _damage_or_raise(exc)
     finally:
         con.close()
     return [] if rows == ["ok"] else rows

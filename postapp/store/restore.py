@@ -122,9 +122,22 @@ def restore_backup(db_path: Path, backup: Path, keep: int = KEEP_BACKUPS) -> Res
         finally:
             os.close(fd)
         saved = save_current(db_path, keep)
-        for side in ("-wal", "-shm", "-journal"):
-            Path(f"{db_path}{side}").unlink(missing_ok=True)
-        os.replace(temp, db_path)
+        # The old file's log and index must not be read with the restored file, yet they are only
+        # removed once it is in place: if the replace fails, the current file keeps its log.
+        aside = [(Path(f"{db_path}{side}"), Path(f"{db_path}{side}.aside")) for side in ("-wal", "-shm", "-journal")]
+        moved = []
+        try:
+            for side_file, parked in aside:
+                if side_file.exists():
+                    os.replace(side_file, parked)
+                    moved.append((side_file, parked))
+            os.replace(temp, db_path)
+        except OSError:
+            for side_file, parked in moved:
+                os.replace(parked, side_file)
+            raise
+        for _side_file, parked in moved:
+            parked.unlink(missing_ok=True)
     except OSError as exc:
         raise StoreError(_("The backup could not be put in place: {reason}. The data file was not replaced; "
                            "a copy of it is in {saved}.").format(reason=exc.strerror or exc,

@@ -244,6 +244,7 @@ class PrivacyDialog(QDialog):
             with store.session() as session:
                 result = privacy.erase_person(session, person_id, reason=confirmation.reason.text(),
                                               erased_by=self.erased_by)
+            privacy.fold_log(store)
         except ValidationError as exc:
             for message in confirmation.errors.show(exc):
                 show_error(confirmation, message)

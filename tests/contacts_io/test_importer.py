@@ -211,6 +211,21 @@ def test_cancel_mid_import_leaves_the_store_exactly_as_before(store, tmp_path):
     assert snapshot(store) == before
 
 
+def test_a_cancel_after_the_last_batch_still_leaves_the_store_as_before(store, tmp_path):
+    before = snapshot(store)
+    plan = plan_of(store, many_rows(tmp_path / "many.csv", 6000))
+    calls: list[tuple[int, int]] = []
+
+    def progress(done: int, total: int) -> bool:
+        calls.append((done, total))
+        return len(calls) <= 2  # both batches written, then Cancel during the index rebuild
+
+    with pytest.raises(ImportCancelled, match="nothing was imported"):
+        write(store, plan, progress=progress)
+    assert calls == [(5000, 6000), (6000, 6000), (6000, 6000)]
+    assert snapshot(store) == before
+
+
 def test_failure_mid_import_rolls_back(store, tmp_path, monkeypatch):
     before = snapshot(store)
     plan = plan_of(store, many_rows(tmp_path / "many.csv", 2000))

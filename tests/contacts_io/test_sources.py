@@ -179,3 +179,22 @@ def test_empty_missing_and_folder_are_refused(tmp_path):
                           (tmp_path, "folder")):
         with pytest.raises(FileRefused, match=message):
             open_source(path)
+
+
+def test_an_old_excel_file_is_refused_with_what_to_do(tmp_path):
+    xls = tmp_path / "contacts.xls"
+    xls.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    renamed = tmp_path / "contacts.csv"  # the same bytes under another name
+    renamed.write_bytes(xls.read_bytes())
+    for path in (xls, renamed):
+        with pytest.raises(FileRefused, match=r"old Excel file \(\.xls\).*\.xlsx"):
+            open_source(path)
+
+
+def test_a_damaged_utf16_file_is_refused_not_a_crash(tmp_path):
+    broken = tmp_path / "broken.csv"
+    # A UTF-16 byte-order mark, then a lone low surrogate in the header row.
+    broken.write_bytes(b"\xff\xfe" + "Name,E-mail\r\n".encode("utf-16-le")[:4] + b"\x00\xdc"
+                       + "me,E-mail\r\nAn,an@example.org\r\n".encode("utf-16-le"))
+    with pytest.raises(FileRefused, match="Row 1 holds characters that are not"):
+        open_source(broken)

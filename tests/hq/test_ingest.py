@@ -494,3 +494,38 @@ def test_pauses_of_the_collector_nest_and_overlap_across_threads() -> None:
     leave.set()
     thread.join(10)
     assert gc.isenabled()
+
+
+def test_an_ingest_ending_while_another_runs_still_collects_the_young_cycles() -> None:
+    import gc
+    import threading
+    import weakref
+
+    from postapp.hq.ingest import collection_paused
+
+    inside, leave = threading.Event(), threading.Event()
+
+    def other() -> None:
+        with collection_paused():
+            inside.set()
+            leave.wait(10)
+
+    class Node:
+        def __init__(self) -> None:
+            self.me = self  # a reference cycle: only the cyclic collector frees it
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    assert inside.wait(10)
+    try:
+        with collection_paused():
+            cycle = Node()
+            ref = weakref.ref(cycle)
+            del cycle
+            assert ref() is not None  # the collector is paused
+        assert not gc.isenabled()  # the other ingest still runs…
+        assert ref() is None  # …but the one that ended collected its cycles
+    finally:
+        leave.set()
+        thread.join(10)
+    assert gc.isenabled()

@@ -243,7 +243,7 @@ def test_a_failure_on_finish_keeps_the_wizard_open_and_says_what_was_done(
     qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
     assert wizard.isVisible() and wizard.currentPage().objectName() == "summaryPage"
     error = wizard.summary.error
-    assert error.isVisible() and "Created the data file" in error.text()
+    assert error.isVisible() and "The new data file was removed again" in error.text()
     assert "Nothing of the demo data or the enrolment was kept" in error.text()
     assert not prefs.first_run_done and wizard.outcome == ""
 
